@@ -1,0 +1,37 @@
+"""A department's task: an activity that the department itself completes, through the API.
+
+The activity opens the task in the department's inbox with its task token and returns without a
+result; the task stays open in Temporal until the department's reply completes it (asynchronous activity
+completion). A retried attempt has a new token, so the row always holds the one that can complete it.
+"""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from hotline.contracts import TaskAssignment, TaskReply
+from hotline.db import SessionFactory, upsert
+from hotline.enums import AssignmentStatus
+from hotline.models import Assignment
+
+
+class DepartmentTaskActivities:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="department_task")
+    async def department_task(self, assignment: TaskAssignment) -> TaskReply:
+        row = {
+            "task_id": assignment.task_id,
+            "case_number": assignment.case_number,
+            "department_code": assignment.department,
+            "role": assignment.role.value,
+            "status": AssignmentStatus.OPEN.value,
+            "task_token": activity.info().task_token,
+            "assigned_at": assignment.assigned_at,
+            "due_at": assignment.due_at,
+        }
+        async with self._sessions() as session:
+            await session.execute(upsert(session, Assignment, row, keys=["task_id"], update=["task_token"]))
+            await session.commit()
+        activity.raise_complete_async()

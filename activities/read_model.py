@@ -1,0 +1,101 @@
+"""The read-model projection: each step of a case writes its timeline event and its changes, once.
+
+Idempotent by (case_number, seq): a retried projection inserts nothing twice, and a case row only moves
+forward (a patch applies only when its event is newer than the last one applied).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio import activity
+
+from hotline.contracts import AssignmentPatch, CaseEventRecord, CaseIntake, CasePatch, Projection
+from hotline.db import SessionFactory, upsert
+from hotline.enums import CaseStatus
+from hotline.models import Assignment, Case, CaseEvent
+
+
+class ReadModelActivities:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name="project_case")
+    async def project(self, projection: Projection) -> None:
+        async with self._sessions() as session:
+            if projection.intake is not None:
+                await _insert_case(session, projection.intake)
+            await _insert_event(session, projection.event)
+            await _patch_case(session, projection.event, projection.case)
+            for patch in projection.assignments:
+                await _patch_assignment(session, projection.event.case_number, patch)
+            await session.commit()
+
+
+async def _insert_case(session: AsyncSession, intake: CaseIntake) -> None:
+    row = {
+        "case_number": intake.case_number,
+        "tracking_code": intake.tracking_code,
+        "channel": intake.channel.value,
+        "appeal_type": intake.appeal_type.value,
+        "status": CaseStatus.REGISTERED.value,
+        "citizen_name": intake.citizen.name,
+        "citizen_phone": intake.citizen.phone,
+        "anonymous": intake.citizen.anonymous,
+        "district_code": intake.place.district,
+        "street_code": intake.place.street,
+        "address": intake.place.address,
+        "latitude": intake.place.latitude,
+        "longitude": intake.place.longitude,
+        "category_code": intake.category,
+        "tier": intake.tier,
+        "title": intake.title,
+        "content": intake.content,
+        "escalation_level": 0,
+        "received_at": intake.received_at,
+        "updated_at": intake.received_at,
+        "last_event_seq": 0,
+    }
+    await session.execute(upsert(session, Case, row, keys=["case_number"], update=[]))
+
+
+async def _insert_event(session: AsyncSession, event: CaseEventRecord) -> None:
+    row = {
+        "case_number": event.case_number,
+        "seq": event.seq,
+        "kind": event.kind.value,
+        "occurred_at": event.occurred_at,
+        "actor_user": event.actor.user,
+        "actor_role": event.actor.role.value,
+        "actor_department": event.actor.department,
+        "summary": event.summary,
+        "data": event.data,
+    }
+    await session.execute(upsert(session, CaseEvent, row, keys=["case_number", "seq"], update=[]))
+
+
+async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: CasePatch | None) -> None:
+    values: dict[str, Any] = {"last_event_seq": event.seq, "updated_at": event.occurred_at}
+    if patch is not None:
+        for field, value in patch.model_dump(exclude_none=True).items():
+            values[_CASE_COLUMNS.get(field, field)] = getattr(value, "value", value)
+    await session.execute(
+        update(Case)
+        .where(Case.case_number == event.case_number, Case.last_event_seq < event.seq)  # type: ignore[arg-type]
+        .values(**values)
+    )
+
+
+_CASE_COLUMNS = {"lead_department": "lead_department_code"}
+
+
+async def _patch_assignment(session: AsyncSession, case_number: str, patch: AssignmentPatch) -> None:
+    values = patch.model_dump(exclude_none=True, exclude={"task_id"})
+    values["status"] = patch.status.value
+    await session.execute(
+        update(Assignment)
+        .where(Assignment.task_id == patch.task_id, Assignment.case_number == case_number)  # type: ignore[arg-type]
+        .values(**values)
+    )

@@ -1,0 +1,62 @@
+"""Request dependencies. The engine and the Temporal client are made once, in the app's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from hotline.auth import Principal, principal_for_token
+from hotline.errors import Unauthorized
+from hotline.intake import IntakeConfig
+from hotline.settings import Settings
+
+SESSION_COOKIE = "hotline_session"
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.sessions() as session:
+        yield session
+
+
+def _temporal(request: Request) -> Client:
+    client: Client = request.app.state.temporal
+    return client
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _intake_config(request: Request) -> IntakeConfig:
+    config: IntakeConfig = request.app.state.intake_config
+    return config
+
+
+SessionDep = Annotated[AsyncSession, Depends(_session)]
+TemporalDep = Annotated[Client, Depends(_temporal)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+IntakeConfigDep = Annotated[IntakeConfig, Depends(_intake_config)]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        return token.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+async def _current_user(request: Request, session: SessionDep) -> Principal:
+    token = bearer_token(request)
+    principal = await principal_for_token(session=session, token=token) if token else None
+    if principal is None:
+        raise Unauthorized("not_authenticated", "Log in first: send 'Authorization: Bearer <token>' from /api/v1/auth/login.")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(_current_user)]

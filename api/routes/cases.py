@@ -1,0 +1,66 @@
+"""Cases: intake from any channel, lists and one case with its tasks and timeline."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from api.deps import CurrentUser, IntakeConfigDep, SessionDep, TemporalDep
+from hotline import cases, intake
+from hotline.enums import Role
+from hotline.errors import Invalid
+from hotline.schemas import CaseCreate, CaseDetail, CasesPublic, IntakeReceipt
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=128, description="Unique per appeal; a retry with it never makes a second case"),
+]
+
+
+@router.post("", response_model=IntakeReceipt, status_code=201, responses={200: {"model": IntakeReceipt}})
+async def create_case(
+    case_in: CaseCreate,
+    response: Response,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    config: IntakeConfigDep,
+    idempotency_key: IdempotencyKey = None,
+) -> IntakeReceipt:
+    user.require(Role.DISPATCHER)
+    if not idempotency_key:
+        raise Invalid("idempotency_key_required", "Send an Idempotency-Key header, unique for each appeal.",
+                      {"field": "Idempotency-Key"})
+    receipt = await intake.submit(
+        session=session, client=client, config=config, case_in=case_in,
+        idempotency_key=idempotency_key, actor=user.actor,
+    )
+    if not receipt.created:
+        response.status_code = 200
+    return receipt
+
+
+@router.get("", response_model=CasesPublic)
+async def list_cases(
+    user: CurrentUser,
+    session: SessionDep,
+    status: str | None = None,
+    district: str | None = None,
+    category: str | None = None,
+    department: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> CasesPublic:
+    return await cases.list_cases(
+        session=session,
+        principal=user,
+        case_filter=cases.CaseFilter(
+            status=status, district=district, category=category, department=department, page=page, page_size=page_size
+        ),
+    )
+
+
+@router.get("/{case_number}", response_model=CaseDetail)
+async def get_case(case_number: str, user: CurrentUser, session: SessionDep) -> CaseDetail:
+    return await cases.get_case(session=session, principal=user, case_number=case_number)

@@ -1,0 +1,97 @@
+"""Who is asking: passwords (argon2), login sessions (bearer token or cookie), and the principal.
+
+Only the SHA-256 of a session token is stored, so a leaked table cannot be replayed as logins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.contracts import Actor
+from hotline.enums import Role
+from hotline.errors import Forbidden, Unauthorized
+from hotline.models import User, UserSession
+
+_hasher = PasswordHasher()
+# Verifying against a real hash when the user does not exist keeps the response time the same.
+_DUMMY_HASH = _hasher.hash("not-a-user")
+
+
+class Principal(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    department: str | None = None
+    supervision_level: int | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user=self.username, role=self.role, department=self.department)
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(
+                "role_not_allowed",
+                f"This action needs one of the roles: {', '.join(r.value for r in roles)}.",
+                {"your_role": self.role.value},
+            )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def login(*, session: AsyncSession, username: str, password: str, lifetime: timedelta) -> tuple[str, Principal]:
+    user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or not user.active:
+        raise Unauthorized("invalid_credentials", "Wrong username or password.")
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, expires_at=now + lifetime))
+    await session.commit()
+    return token, principal_of(user)
+
+
+async def logout(*, session: AsyncSession, token: str) -> None:
+    await session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))  # type: ignore[arg-type]
+    await session.commit()
+
+
+async def principal_for_token(*, session: AsyncSession, token: str) -> Principal | None:
+    row = (
+        await session.execute(
+            select(User)
+            .join(UserSession, UserSession.user_id == User.id)  # type: ignore[arg-type]
+            .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > datetime.now(UTC))
+        )
+    ).scalar_one_or_none()
+    return principal_of(row) if row is not None and row.active else None
+
+
+def principal_of(user: User) -> Principal:
+    assert user.id is not None
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        department=user.department_code,
+        supervision_level=user.supervision_level,
+    )

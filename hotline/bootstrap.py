@@ -1,0 +1,83 @@
+"""Bringing a read model up: migrations, reference data and the demo users. Every step is idempotent."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select
+
+from hotline import reference
+from hotline.auth import hash_password
+from hotline.db import SessionFactory
+from hotline.enums import Role
+from hotline.models import User
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _alembic_config(database_url: str) -> Config:
+    config = Config(str(_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def migrate_sync(database_url: str) -> None:
+    command.upgrade(_alembic_config(database_url), "head")
+
+
+async def migrate(database_url: str) -> None:
+    # Alembic's env runs its own event loop, so it gets a thread of its own.
+    await asyncio.to_thread(migrate_sync, database_url)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: Role
+    department: str | None = None
+    supervision_level: int | None = None
+
+
+DEMO_PASSWORD = "demo12345"
+DEMO_USERS = (
+    DemoUser("dispatcher", "黎转办", Role.DISPATCHER),
+    DemoUser("water", "供水公司承办员", Role.DEPARTMENT, "company.water"),
+    DemoUser("realestate", "西宁房地产集团承办员", Role.DEPARTMENT, "company.realestate"),
+    DemoUser("forestry", "市林草局承办员", Role.DEPARTMENT, "city.forestry"),
+    DemoUser("huangzhong_market", "湟中区市场监管局承办员", Role.DEPARTMENT, "huangzhong.market"),
+    DemoUser("construction", "市城乡建设局承办员", Role.DEPARTMENT, "city.construction"),
+    DemoUser("supervisor1", "城市运行指挥中心督办员", Role.SUPERVISOR, supervision_level=1),
+    DemoUser("supervisor2", "督查室督办员", Role.SUPERVISOR, supervision_level=2),
+    DemoUser("supervisor3", "纪检监察督办员", Role.SUPERVISOR, supervision_level=3),
+    DemoUser("visitor", "回访员", Role.VISIT_OPERATOR),
+    DemoUser("auditor", "审计员", Role.AUDITOR),
+    DemoUser("analyst", "分析员", Role.ANALYST),
+    DemoUser("admin", "系统管理员", Role.ADMIN),
+)
+
+
+async def load_reference_data(sessions: SessionFactory) -> bool:
+    async with sessions() as session:
+        return await reference.load(session, reference.read())
+
+
+async def create_demo_users(sessions: SessionFactory, password: str = DEMO_PASSWORD) -> list[str]:
+    """Create the demo users that are missing; existing users (and their passwords) are left alone."""
+    async with sessions() as session:
+        existing = set((await session.execute(select(User.username))).scalars())
+        created = [u for u in DEMO_USERS if u.username not in existing]
+        session.add_all(
+            User(
+                username=u.username, display_name=u.display_name, password_hash=hash_password(password),
+                role=u.role.value, department_code=u.department, supervision_level=u.supervision_level,
+            )
+            for u in created
+        )
+        await session.commit()
+    return [u.username for u in created]

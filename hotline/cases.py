@@ -1,0 +1,126 @@
+"""Reading cases from the read model: lists with filters, one case with its tasks and timeline.
+
+Personal data is masked here, by role, so that no page or endpoint can forget to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.auth import Principal
+from hotline.enums import Role
+from hotline.errors import Forbidden, NotFound
+from hotline.models import Assignment, Case, CaseEvent, Department
+from hotline.schemas import AssignmentPublic, CaseDetail, CaseEventPublic, CasePublic, CasesPublic
+
+# Roles that must call the citizen see the contact details in full (DESIGN.md, 回访 and 办理).
+_UNMASKED_ROLES = {Role.DISPATCHER, Role.VISIT_OPERATOR}
+_STAFF_ROLES = {Role.DISPATCHER, Role.SUPERVISOR, Role.VISIT_OPERATOR, Role.AUDITOR, Role.ANALYST, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    district: str | None = None
+    category: str | None = None
+    department: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+async def list_cases(*, session: AsyncSession, principal: Principal, case_filter: CaseFilter) -> CasesPublic:
+    query = select(Case)
+    if principal.role == Role.DEPARTMENT:
+        query = query.where(Case.case_number.in_(_own_case_numbers(principal)))  # type: ignore[attr-defined]
+    elif principal.role not in _STAFF_ROLES:
+        raise Forbidden("role_not_allowed", "Your role cannot list cases.")
+    for column, value in (
+        (Case.status, case_filter.status),
+        (Case.district_code, case_filter.district),
+        (Case.category_code, case_filter.category),
+        (Case.lead_department_code, case_filter.department),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = (
+        await session.execute(
+            query.order_by(Case.received_at.desc())  # type: ignore[attr-defined]
+            .offset((case_filter.page - 1) * case_filter.page_size)
+            .limit(case_filter.page_size)
+        )
+    ).scalars().all()
+    return CasesPublic(
+        items=[_public(row) for row in rows], total=total, page=case_filter.page, page_size=case_filter.page_size
+    )
+
+
+def _own_case_numbers(principal: Principal):  # type: ignore[no-untyped-def]
+    return select(Assignment.case_number).where(Assignment.department_code == principal.department)
+
+
+async def get_case(*, session: AsyncSession, principal: Principal, case_number: str) -> CaseDetail:
+    if principal.role not in _STAFF_ROLES | {Role.DEPARTMENT}:
+        raise Forbidden("role_not_allowed", "Your role cannot read cases.")
+    case = await session.get(Case, case_number)
+    if case is None:
+        raise NotFound("case_not_found", f"No case {case_number}.")
+    assignments = (
+        await session.execute(
+            select(Assignment, Department.name)
+            .join(Department, Department.code == Assignment.department_code)  # type: ignore[arg-type]
+            .where(Assignment.case_number == case_number)
+            .order_by(Assignment.assigned_at, Assignment.task_id)  # type: ignore[arg-type]
+        )
+    ).all()
+    departments = {a.department_code for a, _ in assignments}
+    if principal.role == Role.DEPARTMENT and principal.department not in departments:
+        raise Forbidden("not_your_case", "This case is not assigned to your department.")
+    events = (
+        await session.execute(select(CaseEvent).where(CaseEvent.case_number == case_number).order_by(CaseEvent.seq))  # type: ignore[arg-type]
+    ).scalars().all()
+    unmasked = principal.role in _UNMASKED_ROLES or principal.department in departments
+    return CaseDetail(
+        **_public(case).model_dump(),
+        tracking_code=case.tracking_code,
+        citizen_name=case.citizen_name if unmasked else mask_name(case.citizen_name),
+        citizen_phone=case.citizen_phone if unmasked else mask_phone(case.citizen_phone),
+        anonymous=case.anonymous,
+        address=case.address,
+        content=case.content,
+        assignments=[
+            AssignmentPublic(
+                task_id=a.task_id, department=a.department_code, department_name=name, role=a.role,
+                status=a.status, assigned_at=a.assigned_at, due_at=a.due_at, replied_at=a.replied_at,
+                reply_text=a.reply_text, outcome=a.outcome,
+            )
+            for a, name in assignments
+        ],
+        timeline=[CaseEventPublic.model_validate(e, from_attributes=True) for e in events],
+    )
+
+
+def _public(case: Case) -> CasePublic:
+    return CasePublic(
+        case_number=case.case_number, channel=case.channel, appeal_type=case.appeal_type, status=case.status,
+        district=case.district_code, street=case.street_code, category=case.category_code, tier=case.tier,
+        title=case.title, lead_department=case.lead_department_code, due_at=case.due_at,
+        escalation_level=case.escalation_level, received_at=case.received_at, closed_at=case.closed_at,
+    )
+
+
+def mask_name(name: str | None) -> str | None:
+    """张三丰 → 张**: the family name is enough to greet, not to identify."""
+    return None if not name else name[0] + "*" * (len(name) - 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """13812345678 → 138****5678."""
+    if not phone:
+        return None
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

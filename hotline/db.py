@@ -1,0 +1,89 @@
+"""The read model's database: one async engine per process, a session factory, dialect-neutral helpers.
+
+SQLite (the embedded default) and PostgreSQL (production) run the same code and the same migrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.types import TypeDecorator
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+# WAL lets the API read while the worker's projections write; busy_timeout makes a writer wait its turn
+# instead of failing with "database is locked".
+_SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000", "foreign_keys=ON")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the read model; use timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    if database_url.startswith("sqlite"):
+        engine = create_async_engine(database_url, **kwargs)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            for pragma in _SQLITE_PRAGMAS:
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(database_url, **kwargs)
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    async with factory() as session:
+        yield session
+
+
+def insert_for(session: AsyncSession, table: Any) -> Insert:
+    """An INSERT that supports ON CONFLICT on both backends."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)  # type: ignore[no-any-return]
+
+
+def upsert(
+    session: AsyncSession, table: Any, values: dict[str, Any], keys: Sequence[str], update: Sequence[str]
+) -> Any:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET update-columns (or DO NOTHING when none)."""
+    statement = insert_for(session, table).values(**values)
+    if update:
+        return statement.on_conflict_do_update(
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+        )
+    return statement.on_conflict_do_nothing(index_elements=list(keys))

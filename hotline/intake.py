@@ -1,0 +1,169 @@
+"""接 Intake: an appeal from any channel becomes a case number, a tracking code and a running workflow.
+
+The idempotency key is claimed in the same transaction that takes the case number, so the same key never
+makes two cases, even when retries race. Starting the workflow is itself idempotent (workflow id = case
+number, an existing run is reused), so a retry after a crash between the two steps finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from hotline import search_attributes as sa
+from hotline.contracts import Actor, CaseIntake, Citizen, Place
+from hotline.db import insert_for
+from hotline.enums import CaseStatus
+from hotline.errors import Conflict, Invalid
+from hotline.models import CaseNumberCounter, Category, District, IntakeKey, Street
+from hotline.schemas import CaseCreate, IntakeReceipt
+
+# No 0/O or 1/I/L: tracking codes are read out over the phone.
+_TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_CODE_LENGTH = 10
+
+
+class IntakeConfig:
+    def __init__(self, *, task_queue: str, case_number_prefix: str, timezone: str) -> None:
+        self.task_queue = task_queue
+        self.case_number_prefix = case_number_prefix
+        self.zone = ZoneInfo(timezone)
+
+
+async def submit(
+    *,
+    session: AsyncSession,
+    client: Client,
+    config: IntakeConfig,
+    case_in: CaseCreate,
+    idempotency_key: str,
+    actor: Actor,
+) -> IntakeReceipt:
+    await _check_reference(session, case_in)
+    request_hash = _request_hash(case_in)
+    key, created = await _claim(session, config, idempotency_key, request_hash)
+    intake = CaseIntake(
+        case_number=key.case_number,
+        tracking_code=key.tracking_code,
+        channel=case_in.channel,
+        appeal_type=case_in.appeal_type,
+        citizen=Citizen(
+            name=None if case_in.anonymous else case_in.citizen_name,
+            phone=case_in.citizen_phone,
+            anonymous=case_in.anonymous,
+        ),
+        place=Place(
+            district=case_in.district,
+            street=case_in.street,
+            address=case_in.address,
+            latitude=case_in.latitude,
+            longitude=case_in.longitude,
+        ),
+        category=case_in.category,
+        tier=case_in.tier,
+        title=case_in.title,
+        content=case_in.content,
+        received_at=key.created_at,
+        registered_by=actor,
+    )
+    await _start_workflow(client, config, intake)
+    return IntakeReceipt(case_number=key.case_number, tracking_code=key.tracking_code, created=created)
+
+
+async def _check_reference(session: AsyncSession, case_in: CaseCreate) -> None:
+    category = await session.get(Category, case_in.category)
+    if category is None or category.parent_code is None:
+        raise Invalid("unknown_category", f"No appeal category {case_in.category!r}; pick one from the taxonomy.",
+                      {"field": "category"})
+    if await session.get(District, case_in.district) is None:
+        raise Invalid("unknown_district", f"No district or county {case_in.district!r}.", {"field": "district"})
+    if case_in.street is not None:
+        street = await session.get(Street, case_in.street)
+        if street is None or street.district_code != case_in.district:
+            raise Invalid("unknown_street", f"No street or town {case_in.street!r} in district {case_in.district!r}.",
+                          {"field": "street"})
+
+
+def _request_hash(case_in: CaseCreate) -> str:
+    return hashlib.sha256(json.dumps(case_in.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+async def _claim(session: AsyncSession, config: IntakeConfig, idempotency_key: str, request_hash: str) -> tuple[IntakeKey, bool]:
+    existing = await session.get(IntakeKey, idempotency_key)
+    if existing is None:
+        now = datetime.now(UTC)
+        key = IntakeKey(
+            idempotency_key=idempotency_key,
+            case_number=await _next_case_number(session, config, now),
+            tracking_code="".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH)),
+            request_hash=request_hash,
+            created_at=now,
+        )
+        session.add(key)
+        try:
+            await session.commit()
+            return key, True
+        except IntegrityError:
+            await session.rollback()  # a concurrent retry with the same key won; use its case
+            existing = await session.get(IntakeKey, idempotency_key)
+            if existing is None:
+                raise
+    if existing.request_hash != request_hash:
+        raise Conflict(
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different appeal; use a new key for a new appeal.",
+            {"case_number": existing.case_number},
+        )
+    return existing, False
+
+
+async def _next_case_number(session: AsyncSession, config: IntakeConfig, now: datetime) -> str:
+    day = now.astimezone(config.zone).strftime("%Y%m%d")
+    statement = insert_for(session, CaseNumberCounter).values(day=day, last=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day"], set_={"last": CaseNumberCounter.last + 1}
+    ).returning(CaseNumberCounter.last)
+    serial = (await session.execute(statement)).scalar_one()
+    return f"{config.case_number_prefix}{day}-{serial:06d}"
+
+
+async def _start_workflow(client: Client, config: IntakeConfig, intake: CaseIntake) -> None:
+    """Start the case, or find it already running or finished: never a second run for one number."""
+    try:
+        await _start(client, config, intake)
+    except WorkflowAlreadyStartedError:
+        pass  # the case finished before this retry arrived
+
+
+async def _start(client: Client, config: IntakeConfig, intake: CaseIntake) -> None:
+    await client.start_workflow(
+        "CaseWorkflow",
+        intake,
+        id=intake.case_number,
+        task_queue=config.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.CASE_STATUS, CaseStatus.REGISTERED.value),
+                SearchAttributePair(sa.CASE_DISTRICT, intake.place.district),
+                SearchAttributePair(sa.CASE_CATEGORY, intake.category),
+                SearchAttributePair(sa.CASE_CHANNEL, intake.channel.value),
+                SearchAttributePair(sa.CASE_ESCALATION_LEVEL, 0),
+            ]
+        ),
+    )

@@ -1,0 +1,157 @@
+"""`make run`: the whole system on the embedded default, in one command.
+
+Starts the Temporal dev server on a SQLite file in the data directory, prepares its namespace (search
+attributes, retention), migrates the read model, loads reference data and demo users, then starts the
+worker and the web app and prints where to open them. Ctrl-C stops every process it started; the data
+stays for the next run. With HOTLINE_TEMPORAL_ADDRESS pointing elsewhere, no dev server is started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from hotline import bootstrap
+from hotline.db import create_engine, session_factory
+from hotline.settings import Settings, get_settings
+from hotline.temporal import connect, ensure_retention, ensure_search_attributes
+
+DEV_SERVER_ADDRESS = "127.0.0.1:7233"
+DEV_SERVER_UI_PORT = 8233
+STARTUP_TIMEOUT_SECONDS = 60.0
+
+
+def _binary(name: str) -> str:
+    beside_python = Path(sys.executable).parent / name
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"'{name}' not found; install the project (`make run` does) so that its binaries are on the PATH.")
+    return found
+
+
+def _spawn(args: list[str], log_file: Path) -> subprocess.Popen[bytes]:
+    log = log_file.open("ab")
+    # A process group of its own: Ctrl-C reaches the launcher, which then stops children in order.
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _start_dev_server(settings: Settings, logs: Path) -> subprocess.Popen[bytes]:
+    host, port = DEV_SERVER_ADDRESS.split(":")
+    return _spawn(
+        [
+            _binary("temporal"), "server", "start-dev",
+            "--db-filename", str(settings.data_dir / "temporal.db"),
+            "--sqlite-pragma", "journal_mode=wal",
+            "--sqlite-pragma", "synchronous=normal",
+            "--sqlite-pragma", "busy_timeout=10000",
+            "--ip", host, "--port", port, "--ui-port", str(DEV_SERVER_UI_PORT),
+            "--namespace", settings.temporal_namespace,
+            "--log-level", "warn",
+        ],
+        logs / "temporal.log",
+    )
+
+
+async def _prepare_temporal(settings: Settings) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while True:
+        try:
+            client = await connect(settings)
+            break
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+    added = await ensure_search_attributes(client)
+    if added:
+        print(f"  registered search attributes: {', '.join(added)}")
+    await ensure_retention(client, timedelta(days=settings.temporal_retention_days))
+
+
+async def _prepare_read_model(settings: Settings) -> None:
+    await bootstrap.migrate(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        sessions = session_factory(engine)
+        if await bootstrap.load_reference_data(sessions):
+            print("  loaded reference data for Xining")
+        await bootstrap.create_demo_users(sessions)
+    finally:
+        await engine.dispose()
+
+
+def _wait_healthy(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            sys.exit("A process stopped during start-up; see the logs in the data directory.")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.5)
+    sys.exit(f"The app did not report healthy at {url}; see the logs in the data directory.")
+
+
+def _print_welcome(settings: Settings, ui_url: str | None) -> None:
+    app = f"http://{settings.api_host}:{settings.api_port}"
+    print(f"\n12345 hotline is up.\n  App:        {app}/\n  API docs:   {app}/docs\n  Health:     {app}/healthz")
+    if ui_url:
+        print(f"  Temporal:   {ui_url}/namespaces/{settings.temporal_namespace}/workflows")
+    print(f"\nDemo logins (password for all: {bootstrap.DEMO_PASSWORD}):")
+    for user in bootstrap.DEMO_USERS:
+        print(f"  {user.username:<18} {user.role.value:<15} {user.department or ''}")
+    print("\nCtrl-C stops everything; the data stays in", settings.data_dir.resolve())
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in reversed(processes):
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> None:
+    settings = get_settings()
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    embedded = settings.temporal_address == DEV_SERVER_ADDRESS
+    processes: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        if embedded:
+            print("Starting the Temporal dev server on", settings.data_dir / "temporal.db")
+            processes.append(_start_dev_server(settings, logs))
+        print("Preparing Temporal and the read model")
+        asyncio.run(_prepare_temporal(settings))
+        asyncio.run(_prepare_read_model(settings))
+        os.environ.setdefault("PYTHONUNBUFFERED", "1")
+        processes.append(_spawn([sys.executable, "-m", "worker"], logs / "worker.log"))
+        processes.append(_spawn([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+                                 "--host", settings.api_host, "--port", str(settings.api_port)], logs / "web.log"))
+        _wait_healthy(f"http://{settings.api_host}:{settings.api_port}/healthz", processes)
+        _print_welcome(settings, settings.temporal_ui_url if embedded else None)
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        print("A process stopped; see the logs in", logs.resolve())
+    except KeyboardInterrupt:
+        print("\nStopping…")
+    finally:
+        _stop(processes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Read-model tables (SQLModel). A projection of the case workflows plus reference data and users.
+
+Temporal holds each case's process; these tables serve lists, search, inboxes and reports, and can be
+rebuilt from the histories. Changes go through Alembic migrations (migrations/versions).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hotline.db import UTCDateTime
+
+
+def _when(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+# ---- reference data ---------------------------------------------------------------------------------
+
+
+class District(SQLModel, table=True):
+    __tablename__ = "districts"
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=40)
+    kind: str = Field(max_length=16)  # district | county
+    sort_order: int = 0
+
+
+class Street(SQLModel, table=True):
+    __tablename__ = "streets"
+    code: str = Field(primary_key=True, max_length=60)
+    district_code: str = Field(foreign_key="districts.code", index=True, max_length=40)
+    name: str = Field(max_length=60)
+    kind: str = Field(max_length=16)  # street | town
+    sort_order: int = 0
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "departments"
+    code: str = Field(primary_key=True, max_length=80)
+    name: str = Field(max_length=80)
+    kind: str = Field(max_length=16)  # DepartmentKind
+    level: str = Field(max_length=16)  # Level
+    district_code: str | None = Field(default=None, foreign_key="districts.code", max_length=40)
+    street_code: str | None = Field(default=None, foreign_key="streets.code", max_length=60)
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    __tablename__ = "categories"
+    code: str = Field(primary_key=True, max_length=80)
+    name: str = Field(max_length=80)
+    parent_code: str | None = Field(default=None, foreign_key="categories.code", index=True, max_length=80)
+    sector_department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=80)
+    default_tier: int | None = None
+    sort_order: int = 0
+
+
+class DispatchRule(SQLModel, table=True):
+    """The dispatch catalogue: category × place → lead and assisting departments."""
+
+    __tablename__ = "dispatch_rules"
+    __table_args__ = (UniqueConstraint("category_code", "district_code", "street_code", name="uq_dispatch_rule"),)
+    id: int | None = Field(default=None, primary_key=True)
+    category_code: str = Field(foreign_key="categories.code", index=True, max_length=80)
+    district_code: str | None = Field(default=None, max_length=40)
+    street_code: str | None = Field(default=None, max_length=60)
+    mode: str = Field(max_length=16)  # DispatchMode
+    # A department code, or "@street" / "@district": the territorial office of the case's place.
+    lead: str = Field(max_length=80)
+    assisting: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    team: str | None = Field(default=None, max_length=120)
+
+
+class ReferenceDataVersion(SQLModel, table=True):
+    __tablename__ = "reference_data_versions"
+    name: str = Field(primary_key=True, max_length=40)
+    version: str = Field(max_length=40)
+    loaded_at: datetime = _when()
+
+
+# ---- users and sessions -----------------------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str = Field(max_length=64)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=24)  # Role
+    department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=80)
+    supervision_level: int | None = None
+    active: bool = True
+
+
+class UserSession(SQLModel, table=True):
+    """A login; only the SHA-256 of the bearer token is stored."""
+
+    __tablename__ = "user_sessions"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+
+
+# ---- intake -----------------------------------------------------------------------------------------
+
+
+class IntakeKey(SQLModel, table=True):
+    """An intake request's idempotency key: the same key never makes two cases."""
+
+    __tablename__ = "intake_keys"
+    idempotency_key: str = Field(primary_key=True, max_length=128)
+    case_number: str = Field(unique=True, max_length=32)
+    tracking_code: str = Field(max_length=16)
+    request_hash: str = Field(max_length=64)
+    created_at: datetime = _when()
+
+
+class CaseNumberCounter(SQLModel, table=True):
+    """Per-day serial behind case numbers such as XN20261126-000123."""
+
+    __tablename__ = "case_number_counters"
+    day: str = Field(primary_key=True, max_length=8)
+    last: int = 0
+
+
+# ---- the case projection ----------------------------------------------------------------------------
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_due", "status", "due_at"),
+        Index("ix_cases_district_street", "district_code", "street_code"),
+    )
+    case_number: str = Field(primary_key=True, max_length=32)
+    tracking_code: str = Field(unique=True, max_length=16)
+    channel: str = Field(index=True, max_length=24)
+    appeal_type: str = Field(max_length=16)
+    status: str = Field(index=True, max_length=24)
+    citizen_name: str | None = Field(default=None, max_length=64)
+    citizen_phone: str | None = Field(default=None, max_length=32)
+    anonymous: bool = False
+    district_code: str = Field(max_length=40)
+    street_code: str | None = Field(default=None, max_length=60)
+    address: str = Field(default="", max_length=200)
+    latitude: float | None = None
+    longitude: float | None = None
+    category_code: str = Field(index=True, max_length=80)
+    tier: int | None = None
+    title: str = Field(max_length=200)
+    content: str
+    lead_department_code: str | None = Field(default=None, index=True, max_length=80)
+    dispatch_mode: str | None = Field(default=None, max_length=16)
+    due_at: datetime | None = _when(nullable=True, index=True)
+    escalation_level: int = 0
+    received_at: datetime = _when(index=True)
+    updated_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+    last_event_seq: int = 0
+
+
+class Assignment(SQLModel, table=True):
+    """A department's task on a case (办理任务). The task token lets the department complete it."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_department_status", "department_code", "status"),)
+    task_id: str = Field(primary_key=True, max_length=64)
+    case_number: str = Field(foreign_key="cases.case_number", index=True, max_length=32)
+    department_code: str = Field(foreign_key="departments.code", max_length=80)
+    role: str = Field(max_length=16)  # AssignmentRole
+    status: str = Field(max_length=16)  # AssignmentStatus
+    task_token: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    assigned_at: datetime = _when()
+    due_at: datetime = _when(index=True)
+    replied_at: datetime | None = _when(nullable=True)
+    reply_text: str | None = None
+    outcome: str | None = Field(default=None, max_length=32)
+
+
+class CaseEvent(SQLModel, table=True):
+    """The timeline: one row per accepted action or system step, in workflow order."""
+
+    __tablename__ = "case_events"
+    case_number: str = Field(primary_key=True, foreign_key="cases.case_number", max_length=32)
+    seq: int = Field(primary_key=True)
+    kind: str = Field(max_length=32)
+    occurred_at: datetime = _when()
+    actor_user: str = Field(max_length=64)
+    actor_role: str = Field(max_length=24)
+    actor_department: str | None = Field(default=None, max_length=80)
+    summary: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,70 @@
+"""One typed settings object, read from the environment and `.env` at the edges only.
+
+Workflow code never reads settings: whatever a workflow needs (short escalation delays in tests, say)
+arrives in its input or through an activity.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "cases"
+    temporal_api_key: str | None = None
+    temporal_tls_cert: Path | None = Field(default=None, description="client certificate (PEM) for mTLS")
+    temporal_tls_key: Path | None = Field(default=None, description="client private key (PEM) for mTLS")
+    temporal_tls_server_ca: Path | None = None
+    temporal_ui_url: str = "http://127.0.0.1:8233"
+    # Closed cases must stay replayable for auditors long after they close.
+    temporal_retention_days: int = 3650
+
+    # Not prefixed: DATABASE_URL is the name every tool and platform expects.
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    secret_key: str = PLACEHOLDER_SECRET
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    session_hours: int = 12
+
+    # The city: case numbers look like XN20261126-000123, dated in the city's own time zone.
+    case_number_prefix: str = "XN"
+    timezone: str = "Asia/Shanghai"
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'hotline.db'}"
+        return self
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key in ("", PLACEHOLDER_SECRET):
+            raise ValueError(
+                "HOTLINE_SECRET_KEY is missing or still the placeholder; production refuses to start. "
+                "Set it to a long random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

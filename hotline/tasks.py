@@ -1,0 +1,78 @@
+"""办 Department tasks: a department's inbox, and its reply that completes the task in Temporal.
+
+The reply is checked against the task's current state before the task is completed; Temporal refuses a
+second completion, so a double submit can never apply twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from hotline.auth import Principal
+from hotline.contracts import TaskReply
+from hotline.enums import AssignmentStatus, Role
+from hotline.errors import Conflict, Forbidden, Invalid, NotFound
+from hotline.models import Assignment, Case
+from hotline.schemas import TaskPublic, TaskReplyCreate
+
+
+async def inbox(*, session: AsyncSession, principal: Principal, status: AssignmentStatus | None) -> list[TaskPublic]:
+    principal.require(Role.DEPARTMENT)
+    query = (
+        select(Assignment, Case)
+        .join(Case, Case.case_number == Assignment.case_number)  # type: ignore[arg-type]
+        .where(Assignment.department_code == principal.department)
+        .order_by(Assignment.due_at)  # type: ignore[arg-type]
+    )
+    if status is not None:
+        query = query.where(Assignment.status == status.value)
+    return [
+        TaskPublic(
+            task_id=a.task_id, case_number=a.case_number, title=c.title, category=c.category_code,
+            district=c.district_code, role=a.role, status=a.status, assigned_at=a.assigned_at, due_at=a.due_at,
+        )
+        for a, c in (await session.execute(query)).all()
+    ]
+
+
+async def reply(
+    *, session: AsyncSession, client: Client, principal: Principal, task_id: str, reply_in: TaskReplyCreate
+) -> None:
+    principal.require(Role.DEPARTMENT)
+    task = await _own_open_task(session, principal, task_id)
+    assert task.task_token is not None
+    now = datetime.now(UTC)
+    if reply_in.contacted_at is not None and reply_in.contacted_at > now:
+        raise Invalid("contacted_in_future", "contacted_at lies in the future.", {"field": "contacted_at"})
+    handle = client.get_async_activity_handle(task_token=task.task_token)
+    try:
+        await handle.complete(
+            TaskReply(
+                text=reply_in.text,
+                outcome=reply_in.outcome,
+                contacted_citizen=reply_in.contacted_citizen,
+                contacted_at=reply_in.contacted_at,
+                actor=principal.actor,
+                replied_at=now,
+            )
+        )
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise Conflict("task_not_open", "This task was already completed or withdrawn.") from error
+        raise
+
+
+async def _own_open_task(session: AsyncSession, principal: Principal, task_id: str) -> Assignment:
+    task = await session.get(Assignment, task_id)
+    if task is None:
+        raise NotFound("task_not_found", f"No task {task_id}.")
+    if task.department_code != principal.department:
+        raise Forbidden("not_your_task", "This task belongs to another department.")
+    if task.status != AssignmentStatus.OPEN or task.task_token is None:
+        raise Conflict("task_not_open", f"Task {task_id} is {task.status}, not open.", {"status": task.status})
+    return task

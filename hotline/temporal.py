@@ -1,0 +1,82 @@
+"""Connecting to Temporal and preparing a namespace for cases. One client per process, made at start-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from google.protobuf.duration_pb2 import Duration
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.namespace.v1 import NamespaceConfig
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, UpdateNamespaceRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
+
+from hotline import search_attributes
+from hotline.settings import Settings
+
+_INDEXED_TYPES = {
+    "KEYWORD": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    "KEYWORD_LIST": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    "INT": IndexedValueType.INDEXED_VALUE_TYPE_INT,
+    "DATETIME": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+}
+
+
+def _tls(settings: Settings) -> TLSConfig | bool:
+    if settings.temporal_tls_cert and settings.temporal_tls_key:
+        return TLSConfig(
+            client_cert=settings.temporal_tls_cert.read_bytes(),
+            client_private_key=settings.temporal_tls_key.read_bytes(),
+            server_root_ca_cert=(
+                settings.temporal_tls_server_ca.read_bytes() if settings.temporal_tls_server_ca else None
+            ),
+        )
+    # Temporal Cloud with an API key always speaks TLS.
+    return settings.temporal_api_key is not None
+
+
+async def connect(settings: Settings, *, lazy: bool = False) -> Client:
+    """A client with the pydantic converter. `lazy` lets the API start while Temporal is still down."""
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        api_key=settings.temporal_api_key,
+        tls=_tls(settings),
+        data_converter=pydantic_data_converter,
+        lazy=lazy,
+    )
+
+
+async def ensure_search_attributes(client: Client) -> list[str]:
+    """Register the case search attributes that are missing; safe to run on every start."""
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=client.namespace)
+    )
+    known = set(existing.custom_attributes) | set(existing.system_attributes)
+    missing = {
+        key.name: _INDEXED_TYPES[key.indexed_value_type.name.removeprefix("INDEXED_VALUE_TYPE_")]
+        for key in search_attributes.ALL
+        if key.name not in known
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+        )
+    return sorted(missing)
+
+
+async def ensure_retention(client: Client, retention: timedelta) -> None:
+    """Keep closed cases' histories for audits (the dev server's default is 24 hours)."""
+    described = await client.workflow_service.describe_namespace(
+        DescribeNamespaceRequest(namespace=client.namespace)
+    )
+    if described.config.workflow_execution_retention_ttl.ToTimedelta() >= retention:
+        return
+    await client.workflow_service.update_namespace(
+        UpdateNamespaceRequest(
+            namespace=client.namespace,
+            config=NamespaceConfig(workflow_execution_retention_ttl=Duration(seconds=int(retention.total_seconds()))),
+        )
+    )

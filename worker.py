@@ -1,0 +1,70 @@
+"""The case worker: runs CaseWorkflow and its activities on the cases task queue.
+
+    python worker.py        (settings from the environment / .env)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.deadlines import compute_due_at
+from activities.department_task import DepartmentTaskActivities
+from activities.read_model import ReadModelActivities
+from activities.routing import RoutingActivities
+from hotline.db import SessionFactory, create_engine, session_factory
+from hotline.settings import Settings, get_settings
+from hotline.temporal import connect
+from workflows import ALL_WORKFLOWS
+
+
+def case_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
+    return [
+        ReadModelActivities(sessions).project,
+        RoutingActivities(sessions).propose_route,
+        DepartmentTaskActivities(sessions).department_task,
+        compute_due_at,
+    ]
+
+
+def build_worker(
+    client: Client,
+    sessions: SessionFactory,
+    task_queue: str,
+    *,
+    replace_activities: Sequence[Callable[..., Any]] = (),
+) -> Worker:
+    """A worker for cases. `replace_activities` swaps activities by name (tests inject short clocks)."""
+    replaced = {_activity_name(a) for a in replace_activities}
+    activities = [a for a in case_activities(sessions) if _activity_name(a) not in replaced]
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=ALL_WORKFLOWS,
+        activities=[*activities, *replace_activities],
+    )
+
+
+def _activity_name(activity: Callable[..., Any]) -> str:
+    return str(activity.__temporal_activity_definition.name)  # type: ignore[attr-defined]
+
+
+async def run(settings: Settings) -> None:
+    client = await connect(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        worker = build_worker(client, session_factory(engine), settings.temporal_task_queue)
+        logging.getLogger(__name__).info("worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address)
+        await worker.run()
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(run(get_settings()))
