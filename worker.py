@@ -1,6 +1,6 @@
 """The case worker: runs CaseWorkflow and its activities on the cases task queue.
 
-    python worker.py        (settings from the environment / .env)
+python worker.py        (settings from the environment / .env)
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ async def run(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     try:
         worker = build_worker(client, session_factory(engine), settings.temporal_task_queue)
-        logging.getLogger(__name__).info("worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address)
+        logging.getLogger(__name__).info(
+            "worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address
+        )
         await worker.run()
     finally:
         await engine.dispose()

@@ -25,6 +25,8 @@ def refusals_are_final(function: Callable[P, Awaitable[T]]) -> Callable[P, Await
         try:
             return await function(*args, **kwargs)
         except DomainError as error:
-            raise ApplicationError(error.message, error.details, type=error.code, non_retryable=True) from error
+            raise ApplicationError(
+                error.message, error.details, type=error.code, non_retryable=True
+            ) from None
 
     return wrapper

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from temporalio import activity
 
 from hotline.contracts import AssignmentPatch, CaseEventRecord, CaseIntake, CasePatch, Projection
@@ -83,7 +84,7 @@ async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: Case
             values[_CASE_COLUMNS.get(field, field)] = getattr(value, "value", value)
     await session.execute(
         update(Case)
-        .where(Case.case_number == event.case_number, Case.last_event_seq < event.seq)  # type: ignore[arg-type]
+        .where(col(Case.case_number) == event.case_number, col(Case.last_event_seq) < event.seq)
         .values(**values)
     )
 
@@ -96,6 +97,6 @@ async def _patch_assignment(session: AsyncSession, case_number: str, patch: Assi
     values["status"] = patch.status.value
     await session.execute(
         update(Assignment)
-        .where(Assignment.task_id == patch.task_id, Assignment.case_number == case_number)  # type: ignore[arg-type]
+        .where(col(Assignment.task_id) == patch.task_id, col(Assignment.case_number) == case_number)
         .values(**values)
     )

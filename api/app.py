@@ -1,6 +1,6 @@
 """The web application: JSON API under /api/v1, pages from web/, health at /healthz.
 
-    uvicorn --factory api.app:create_app      (settings from the environment / .env)
+uvicorn --factory api.app:create_app      (settings from the environment / .env)
 """
 
 from __future__ import annotations
@@ -51,4 +51,3 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         app.include_router(router)
     pages.install(app)
     return app
-

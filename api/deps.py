@@ -55,7 +55,9 @@ async def _current_user(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
     principal = await principal_for_token(session=session, token=token) if token else None
     if principal is None:
-        raise Unauthorized("not_authenticated", "Log in first: send 'Authorization: Bearer <token>' from /api/v1/auth/login.")
+        raise Unauthorized(
+            "not_authenticated", "Log in first: send 'Authorization: Bearer <token>' from /api/v1/auth/login."
+        )
     return principal
 
 

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hotline.contracts import Actor
 from hotline.enums import Role
@@ -54,7 +55,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def login(*, session: AsyncSession, username: str, password: str, lifetime: timedelta) -> tuple[str, Principal]:
+async def login(
+    *, session: AsyncSession, username: str, password: str, lifetime: timedelta
+) -> tuple[str, Principal]:
     user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -62,15 +65,23 @@ async def login(*, session: AsyncSession, username: str, password: str, lifetime
         user = None
     if user is None or not user.active:
         raise Unauthorized("invalid_credentials", "Wrong username or password.")
+    principal = principal_of(user)
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, expires_at=now + lifetime))
+    session.add(
+        UserSession(
+            token_hash=_token_hash(token),
+            user_id=principal.user_id,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     await session.commit()
-    return token, principal_of(user)
+    return token, principal
 
 
 async def logout(*, session: AsyncSession, token: str) -> None:
-    await session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))  # type: ignore[arg-type]
+    await session.execute(delete(UserSession).where(col(UserSession.token_hash) == _token_hash(token)))
     await session.commit()
 
 
@@ -78,7 +89,7 @@ async def principal_for_token(*, session: AsyncSession, token: str) -> Principal
     row = (
         await session.execute(
             select(User)
-            .join(UserSession, UserSession.user_id == User.id)  # type: ignore[arg-type]
+            .join(UserSession, col(UserSession.user_id) == col(User.id))
             .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > datetime.now(UTC))
         )
     ).scalar_one_or_none()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select
+from sqlmodel import select
 
 from hotline import reference
 from hotline.auth import hash_password
@@ -74,8 +74,12 @@ async def create_demo_users(sessions: SessionFactory, password: str = DEMO_PASSW
         created = [u for u in DEMO_USERS if u.username not in existing]
         session.add_all(
             User(
-                username=u.username, display_name=u.display_name, password_hash=hash_password(password),
-                role=u.role.value, department_code=u.department, supervision_level=u.supervision_level,
+                username=u.username,
+                display_name=u.display_name,
+                password_hash=hash_password(password),
+                role=u.role.value,
+                department_code=u.department,
+                supervision_level=u.supervision_level,
             )
             for u in created
         )

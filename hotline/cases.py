@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hotline.auth import Principal
 from hotline.enums import Role
@@ -34,7 +36,7 @@ class CaseFilter:
 async def list_cases(*, session: AsyncSession, principal: Principal, case_filter: CaseFilter) -> CasesPublic:
     query = select(Case)
     if principal.role == Role.DEPARTMENT:
-        query = query.where(Case.case_number.in_(_own_case_numbers(principal)))  # type: ignore[attr-defined]
+        query = query.where(col(Case.case_number).in_(_own_case_numbers(principal)))
     elif principal.role not in _STAFF_ROLES:
         raise Forbidden("role_not_allowed", "Your role cannot list cases.")
     for column, value in (
@@ -47,18 +49,25 @@ async def list_cases(*, session: AsyncSession, principal: Principal, case_filter
             query = query.where(column == value)
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = (
-        await session.execute(
-            query.order_by(Case.received_at.desc())  # type: ignore[attr-defined]
-            .offset((case_filter.page - 1) * case_filter.page_size)
-            .limit(case_filter.page_size)
+        (
+            await session.execute(
+                query.order_by(col(Case.received_at).desc())
+                .offset((case_filter.page - 1) * case_filter.page_size)
+                .limit(case_filter.page_size)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return CasesPublic(
-        items=[_public(row) for row in rows], total=total, page=case_filter.page, page_size=case_filter.page_size
+        items=[_public(row) for row in rows],
+        total=total,
+        page=case_filter.page,
+        page_size=case_filter.page_size,
     )
 
 
-def _own_case_numbers(principal: Principal):  # type: ignore[no-untyped-def]
+def _own_case_numbers(principal: Principal) -> SelectOfScalar[str]:
     return select(Assignment.case_number).where(Assignment.department_code == principal.department)
 
 
@@ -71,17 +80,23 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
     assignments = (
         await session.execute(
             select(Assignment, Department.name)
-            .join(Department, Department.code == Assignment.department_code)  # type: ignore[arg-type]
+            .join(Department, col(Department.code) == col(Assignment.department_code))
             .where(Assignment.case_number == case_number)
-            .order_by(Assignment.assigned_at, Assignment.task_id)  # type: ignore[arg-type]
+            .order_by(col(Assignment.assigned_at), col(Assignment.task_id))
         )
     ).all()
     departments = {a.department_code for a, _ in assignments}
     if principal.role == Role.DEPARTMENT and principal.department not in departments:
         raise Forbidden("not_your_case", "This case is not assigned to your department.")
     events = (
-        await session.execute(select(CaseEvent).where(CaseEvent.case_number == case_number).order_by(CaseEvent.seq))  # type: ignore[arg-type]
-    ).scalars().all()
+        (
+            await session.execute(
+                select(CaseEvent).where(CaseEvent.case_number == case_number).order_by(col(CaseEvent.seq))
+            )
+        )
+        .scalars()
+        .all()
+    )
     unmasked = principal.role in _UNMASKED_ROLES or principal.department in departments
     return CaseDetail(
         **_public(case).model_dump(),
@@ -93,9 +108,16 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
         content=case.content,
         assignments=[
             AssignmentPublic(
-                task_id=a.task_id, department=a.department_code, department_name=name, role=a.role,
-                status=a.status, assigned_at=a.assigned_at, due_at=a.due_at, replied_at=a.replied_at,
-                reply_text=a.reply_text, outcome=a.outcome,
+                task_id=a.task_id,
+                department=a.department_code,
+                department_name=name,
+                role=a.role,
+                status=a.status,
+                assigned_at=a.assigned_at,
+                due_at=a.due_at,
+                replied_at=a.replied_at,
+                reply_text=a.reply_text,
+                outcome=a.outcome,
             )
             for a, name in assignments
         ],
@@ -105,10 +127,20 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
 
 def _public(case: Case) -> CasePublic:
     return CasePublic(
-        case_number=case.case_number, channel=case.channel, appeal_type=case.appeal_type, status=case.status,
-        district=case.district_code, street=case.street_code, category=case.category_code, tier=case.tier,
-        title=case.title, lead_department=case.lead_department_code, due_at=case.due_at,
-        escalation_level=case.escalation_level, received_at=case.received_at, closed_at=case.closed_at,
+        case_number=case.case_number,
+        channel=case.channel,
+        appeal_type=case.appeal_type,
+        status=case.status,
+        district=case.district_code,
+        street=case.street_code,
+        category=case.category_code,
+        tier=case.tier,
+        title=case.title,
+        lead_department=case.lead_department_code,
+        due_at=case.due_at,
+        escalation_level=case.escalation_level,
+        received_at=case.received_at,
+        closed_at=case.closed_at,
     )
 
 

@@ -13,7 +13,6 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeDecorator
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -70,11 +69,11 @@ async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def insert_for(session: AsyncSession, table: Any) -> Insert:
+def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT that supports ON CONFLICT on both backends."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)  # type: ignore[no-any-return]
+    return module.insert(table)
 
 
 def upsert(

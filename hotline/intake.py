@@ -7,6 +7,7 @@ number, an existing run is reused), so a retry after a crash between the two ste
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
@@ -87,22 +88,32 @@ async def submit(
 async def _check_reference(session: AsyncSession, case_in: CaseCreate) -> None:
     category = await session.get(Category, case_in.category)
     if category is None or category.parent_code is None:
-        raise Invalid("unknown_category", f"No appeal category {case_in.category!r}; pick one from the taxonomy.",
-                      {"field": "category"})
+        raise Invalid(
+            "unknown_category",
+            f"No appeal category {case_in.category!r}; pick one from the taxonomy.",
+            {"field": "category"},
+        )
     if await session.get(District, case_in.district) is None:
-        raise Invalid("unknown_district", f"No district or county {case_in.district!r}.", {"field": "district"})
+        raise Invalid(
+            "unknown_district", f"No district or county {case_in.district!r}.", {"field": "district"}
+        )
     if case_in.street is not None:
         street = await session.get(Street, case_in.street)
         if street is None or street.district_code != case_in.district:
-            raise Invalid("unknown_street", f"No street or town {case_in.street!r} in district {case_in.district!r}.",
-                          {"field": "street"})
+            raise Invalid(
+                "unknown_street",
+                f"No street or town {case_in.street!r} in district {case_in.district!r}.",
+                {"field": "street"},
+            )
 
 
 def _request_hash(case_in: CaseCreate) -> str:
     return hashlib.sha256(json.dumps(case_in.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
-async def _claim(session: AsyncSession, config: IntakeConfig, idempotency_key: str, request_hash: str) -> tuple[IntakeKey, bool]:
+async def _claim(
+    session: AsyncSession, config: IntakeConfig, idempotency_key: str, request_hash: str
+) -> tuple[IntakeKey, bool]:
     existing = await session.get(IntakeKey, idempotency_key)
     if existing is None:
         now = datetime.now(UTC)
@@ -143,10 +154,9 @@ async def _next_case_number(session: AsyncSession, config: IntakeConfig, now: da
 
 async def _start_workflow(client: Client, config: IntakeConfig, intake: CaseIntake) -> None:
     """Start the case, or find it already running or finished: never a second run for one number."""
-    try:
+    # WorkflowAlreadyStarted: the case finished before this retry arrived.
+    with contextlib.suppress(WorkflowAlreadyStartedError):
         await _start(client, config, intake)
-    except WorkflowAlreadyStartedError:
-        pass  # the case finished before this retry arrived
 
 
 async def _start(client: Client, config: IntakeConfig, intake: CaseIntake) -> None:

@@ -35,7 +35,9 @@ def _binary(name: str) -> str:
     beside_python = Path(sys.executable).parent / name
     found = str(beside_python) if beside_python.exists() else shutil.which(name)
     if not found:
-        sys.exit(f"'{name}' not found; install the project (`make run` does) so that its binaries are on the PATH.")
+        sys.exit(
+            f"'{name}' not found; install the project (`make run` does) so that its binaries are on the PATH."
+        )
     return found
 
 
@@ -49,14 +51,27 @@ def _start_dev_server(settings: Settings, logs: Path) -> subprocess.Popen[bytes]
     host, port = DEV_SERVER_ADDRESS.split(":")
     return _spawn(
         [
-            _binary("temporal"), "server", "start-dev",
-            "--db-filename", str(settings.data_dir / "temporal.db"),
-            "--sqlite-pragma", "journal_mode=wal",
-            "--sqlite-pragma", "synchronous=normal",
-            "--sqlite-pragma", "busy_timeout=10000",
-            "--ip", host, "--port", port, "--ui-port", str(DEV_SERVER_UI_PORT),
-            "--namespace", settings.temporal_namespace,
-            "--log-level", "warn",
+            _binary("temporal"),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(settings.data_dir / "temporal.db"),
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+            "--sqlite-pragma",
+            "busy_timeout=10000",
+            "--ip",
+            host,
+            "--port",
+            port,
+            "--ui-port",
+            str(DEV_SERVER_UI_PORT),
+            "--namespace",
+            settings.temporal_namespace,
+            "--log-level",
+            "warn",
         ],
         logs / "temporal.log",
     )
@@ -104,7 +119,9 @@ def _wait_healthy(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
 
 def _print_welcome(settings: Settings, ui_url: str | None) -> None:
     app = f"http://{settings.api_host}:{settings.api_port}"
-    print(f"\n12345 hotline is up.\n  App:        {app}/\n  API docs:   {app}/docs\n  Health:     {app}/healthz")
+    print(
+        f"\n12345 hotline is up.\n  App:        {app}/\n  API docs:   {app}/docs\n  Health:     {app}/healthz"
+    )
     if ui_url:
         print(f"  Temporal:   {ui_url}/namespaces/{settings.temporal_namespace}/workflows")
     print(f"\nDemo logins (password for all: {bootstrap.DEMO_PASSWORD}):")
@@ -140,8 +157,22 @@ def main() -> None:
         asyncio.run(_prepare_read_model(settings))
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
         processes.append(_spawn([sys.executable, "-m", "worker"], logs / "worker.log"))
-        processes.append(_spawn([sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-                                 "--host", settings.api_host, "--port", str(settings.api_port)], logs / "web.log"))
+        processes.append(
+            _spawn(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "api.app:create_app",
+                    "--host",
+                    settings.api_host,
+                    "--port",
+                    str(settings.api_port),
+                ],
+                logs / "web.log",
+            )
+        )
         _wait_healthy(f"http://{settings.api_host}:{settings.api_port}/healthz", processes)
         _print_welcome(settings, settings.temporal_ui_url if embedded else None)
         while all(p.poll() is None for p in processes):

@@ -64,7 +64,9 @@ class DispatchRule(SQLModel, table=True):
     """The dispatch catalogue: category × place → lead and assisting departments."""
 
     __tablename__ = "dispatch_rules"
-    __table_args__ = (UniqueConstraint("category_code", "district_code", "street_code", name="uq_dispatch_rule"),)
+    __table_args__ = (
+        UniqueConstraint("category_code", "district_code", "street_code", name="uq_dispatch_rule"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     category_code: str = Field(foreign_key="categories.code", index=True, max_length=80)
     district_code: str | None = Field(default=None, max_length=40)

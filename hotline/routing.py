@@ -7,8 +7,9 @@ the territorial office of the case's place, so one rule serves every place.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from hotline.contracts import Route, RouteRequest
 from hotline.enums import DepartmentKind, DispatchMode, Level
@@ -43,14 +44,24 @@ async def propose_route(*, session: AsyncSession, request: RouteRequest) -> Rout
 
 async def _most_specific_rule(session: AsyncSession, request: RouteRequest) -> DispatchRule | None:
     rules = (
-        await session.execute(
-            select(DispatchRule).where(
-                DispatchRule.category_code == request.category,
-                or_(DispatchRule.district_code.is_(None), DispatchRule.district_code == request.district),  # type: ignore[union-attr]
-                or_(DispatchRule.street_code.is_(None), DispatchRule.street_code == request.street),  # type: ignore[union-attr]
+        (
+            await session.execute(
+                select(DispatchRule).where(
+                    DispatchRule.category_code == request.category,
+                    or_(
+                        col(DispatchRule.district_code).is_(None),
+                        col(DispatchRule.district_code) == request.district,
+                    ),
+                    or_(
+                        col(DispatchRule.street_code).is_(None),
+                        col(DispatchRule.street_code) == request.street,
+                    ),
+                )
             )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return max(rules, key=lambda r: (r.street_code is not None, r.district_code is not None), default=None)
 
 
@@ -58,17 +69,19 @@ async def _resolve(session: AsyncSession, code: str, request: RouteRequest) -> D
     """A department code as it stands, or the territorial office a placeholder names for this place."""
     if code == "@street" and request.street is not None:
         query = select(Department).where(
-            Department.kind == DepartmentKind.TERRITORIAL, Department.level == Level.STREET,
+            Department.kind == DepartmentKind.TERRITORIAL,
+            Department.level == Level.STREET,
             Department.street_code == request.street,
         )
     elif code in ("@street", "@district"):
         query = select(Department).where(
-            Department.kind == DepartmentKind.TERRITORIAL, Department.level == Level.DISTRICT,
+            Department.kind == DepartmentKind.TERRITORIAL,
+            Department.level == Level.DISTRICT,
             Department.district_code == request.district,
         )
     else:
         query = select(Department).where(Department.code == code)
-    department = (await session.execute(query.where(Department.active.is_(True)))).scalars().first()  # type: ignore[attr-defined]
+    department = (await session.execute(query.where(col(Department.active).is_(True)))).scalars().first()
     if department is None:
         raise NotFound("department_not_found", f"No active department for {code!r} at {request.district}.")
     return department

@@ -46,7 +46,9 @@ class CaseCreate(BaseModel):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     category: str = Field(max_length=80)
-    tier: Tier | None = Field(default=None, description="Urgency tier in days; the category's default if omitted")
+    tier: Tier | None = Field(
+        default=None, description="Urgency tier in days; the category's default if omitted"
+    )
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 

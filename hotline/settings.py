@@ -56,7 +56,8 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key in ("", PLACEHOLDER_SECRET):
             raise ValueError(
                 "HOTLINE_SECRET_KEY is missing or still the placeholder; production refuses to start. "
-                "Set it to a long random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+                "Set it to a long random value, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
         return self
 

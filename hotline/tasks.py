@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -21,20 +21,29 @@ from hotline.models import Assignment, Case
 from hotline.schemas import TaskPublic, TaskReplyCreate
 
 
-async def inbox(*, session: AsyncSession, principal: Principal, status: AssignmentStatus | None) -> list[TaskPublic]:
+async def inbox(
+    *, session: AsyncSession, principal: Principal, status: AssignmentStatus | None
+) -> list[TaskPublic]:
     principal.require(Role.DEPARTMENT)
     query = (
         select(Assignment, Case)
-        .join(Case, Case.case_number == Assignment.case_number)  # type: ignore[arg-type]
+        .join(Case, col(Case.case_number) == col(Assignment.case_number))
         .where(Assignment.department_code == principal.department)
-        .order_by(Assignment.due_at)  # type: ignore[arg-type]
+        .order_by(col(Assignment.due_at))
     )
     if status is not None:
         query = query.where(Assignment.status == status.value)
     return [
         TaskPublic(
-            task_id=a.task_id, case_number=a.case_number, title=c.title, category=c.category_code,
-            district=c.district_code, role=a.role, status=a.status, assigned_at=a.assigned_at, due_at=a.due_at,
+            task_id=a.task_id,
+            case_number=a.case_number,
+            title=c.title,
+            category=c.category_code,
+            district=c.district_code,
+            role=a.role,
+            status=a.status,
+            assigned_at=a.assigned_at,
+            due_at=a.due_at,
         )
         for a, c in (await session.execute(query)).all()
     ]
@@ -74,5 +83,7 @@ async def _own_open_task(session: AsyncSession, principal: Principal, task_id: s
     if task.department_code != principal.department:
         raise Forbidden("not_your_task", "This task belongs to another department.")
     if task.status != AssignmentStatus.OPEN or task.task_token is None:
-        raise Conflict("task_not_open", f"Task {task_id} is {task.status}, not open.", {"status": task.status})
+        raise Conflict(
+            "task_not_open", f"Task {task_id} is {task.status}, not open.", {"status": task.status}
+        )
     return task

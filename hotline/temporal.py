@@ -77,6 +77,8 @@ async def ensure_retention(client: Client, retention: timedelta) -> None:
     await client.workflow_service.update_namespace(
         UpdateNamespaceRequest(
             namespace=client.namespace,
-            config=NamespaceConfig(workflow_execution_retention_ttl=Duration(seconds=int(retention.total_seconds()))),
+            config=NamespaceConfig(
+                workflow_execution_retention_ttl=Duration(seconds=int(retention.total_seconds()))
+            ),
         )
     )

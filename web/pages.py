@@ -65,13 +65,20 @@ async def login(
 ) -> Response:
     try:
         token, _principal = await auth.login(
-            session=session, username=username, password=password, lifetime=timedelta(hours=settings.session_hours)
+            session=session,
+            username=username,
+            password=password,
+            lifetime=timedelta(hours=settings.session_hours),
         )
     except Unauthorized as error:
         return _render(request, "login.html", status_code=401, user=None, error=error, username=username)
     response = RedirectResponse("/cases", status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.environment == "production",
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment == "production",
         max_age=settings.session_hours * 3600,
     )
     return response
@@ -93,7 +100,9 @@ async def case_list(
 ) -> HTMLResponse:
     try:
         listing = await cases.list_cases(
-            session=session, principal=user, case_filter=cases.CaseFilter(status=status or None, page=max(page, 1))
+            session=session,
+            principal=user,
+            case_filter=cases.CaseFilter(status=status or None, page=max(page, 1)),
         )
     except DomainError as error:
         return _error_page(request, error, user)

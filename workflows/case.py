@@ -93,7 +93,9 @@ class CaseWorkflow:
             RouteRequest(category=self._intake.category, district=place.district, street=place.street),
             result_type=Route,
             start_to_close_timeout=LOOKUP_TIMEOUT,
-            retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1), non_retryable_error_types=REFUSALS),
+            retry_policy=RetryPolicy(
+                maximum_interval=timedelta(minutes=1), non_retryable_error_types=REFUSALS
+            ),
         )
 
     async def _due_at(self, default_tier: int) -> datetime:
@@ -109,7 +111,9 @@ class CaseWorkflow:
     async def _dispatch(self, route: Route, due_at: datetime) -> None:
         self._route = route
         self._status = CaseStatus.HANDLING
-        departments = [(route.lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.ASSISTING) for d in route.assisting]
+        departments = [(route.lead, AssignmentRole.LEAD)] + [
+            (d, AssignmentRole.ASSISTING) for d in route.assisting
+        ]
         for department, role in departments:
             task_id = f"{self._intake.case_number}-T{len(self._tasks) + 1}"
             self._tasks[task_id] = TaskView(
@@ -127,11 +131,24 @@ class CaseWorkflow:
         await self._record(
             EventKind.DISPATCHED,
             SYSTEM_ACTOR,
-            f"派单 ({route.mode.value}) 主办 {route.lead}" + (f", 协办 {', '.join(route.assisting)}" if route.assisting else ""),
-            data={"mode": route.mode.value, "lead": route.lead, "assisting": route.assisting, "team": route.team,
-                  "level": route.level.value, "tier": tier, "due_at": due_at.isoformat()},
-            case=CasePatch(status=self._status, lead_department=route.lead, dispatch_mode=route.mode, tier=tier,
-                           due_at=due_at),
+            f"派单 ({route.mode.value}) 主办 {route.lead}"
+            + (f", 协办 {', '.join(route.assisting)}" if route.assisting else ""),
+            data={
+                "mode": route.mode.value,
+                "lead": route.lead,
+                "assisting": route.assisting,
+                "team": route.team,
+                "level": route.level.value,
+                "tier": tier,
+                "due_at": due_at.isoformat(),
+            },
+            case=CasePatch(
+                status=self._status,
+                lead_department=route.lead,
+                dispatch_mode=route.mode,
+                tier=tier,
+                due_at=due_at,
+            ),
         )
 
     async def _handle(self, due_at: datetime) -> None:
@@ -157,17 +174,25 @@ class CaseWorkflow:
             retry_policy=STEP_RETRY,
         )
         task.status = AssignmentStatus.REPLIED
-        lead_replied = task.role == AssignmentRole.LEAD
         await self._record(
             EventKind.REPLIED,
             reply.actor,
             f"{task.department} 答复: {reply.text[:80]}",
-            data={"task_id": task.task_id, "outcome": reply.outcome, "contacted_citizen": reply.contacted_citizen},
+            data={
+                "task_id": task.task_id,
+                "outcome": reply.outcome,
+                "contacted_citizen": reply.contacted_citizen,
+            },
             occurred_at=reply.replied_at,
-            case=CasePatch(status=CaseStatus.REPLIED) if lead_replied and self._all_replied() else None,
+            case=CasePatch(status=CaseStatus.REPLIED) if self._all_replied() else None,
             assignments=[
-                AssignmentPatch(task_id=task.task_id, status=AssignmentStatus.REPLIED, replied_at=reply.replied_at,
-                                reply_text=reply.text, outcome=reply.outcome)
+                AssignmentPatch(
+                    task_id=task.task_id,
+                    status=AssignmentStatus.REPLIED,
+                    replied_at=reply.replied_at,
+                    reply_text=reply.text,
+                    outcome=reply.outcome,
+                )
             ],
         )
 

@@ -25,7 +25,9 @@ class LoginOut(BaseModel):
 @router.post("/login", response_model=LoginOut)
 async def login(body: LoginIn, session: SessionDep, settings: SettingsDep) -> LoginOut:
     token, principal = await auth.login(
-        session=session, username=body.username, password=body.password,
+        session=session,
+        username=body.username,
+        password=body.password,
         lifetime=timedelta(hours=settings.session_hours),
     )
     return LoginOut(token=token, user=principal)

@@ -14,7 +14,11 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", max_length=128, description="Unique per appeal; a retry with it never makes a second case"),
+    Header(
+        alias="Idempotency-Key",
+        max_length=128,
+        description="Unique per appeal; a retry with it never makes a second case",
+    ),
 ]
 
 
@@ -30,11 +34,18 @@ async def create_case(
 ) -> IntakeReceipt:
     user.require(Role.DISPATCHER)
     if not idempotency_key:
-        raise Invalid("idempotency_key_required", "Send an Idempotency-Key header, unique for each appeal.",
-                      {"field": "Idempotency-Key"})
+        raise Invalid(
+            "idempotency_key_required",
+            "Send an Idempotency-Key header, unique for each appeal.",
+            {"field": "Idempotency-Key"},
+        )
     receipt = await intake.submit(
-        session=session, client=client, config=config, case_in=case_in,
-        idempotency_key=idempotency_key, actor=user.actor,
+        session=session,
+        client=client,
+        config=config,
+        case_in=case_in,
+        idempotency_key=idempotency_key,
+        actor=user.actor,
     )
     if not receipt.created:
         response.status_code = 200
@@ -56,7 +67,12 @@ async def list_cases(
         session=session,
         principal=user,
         case_filter=cases.CaseFilter(
-            status=status, district=district, category=category, department=department, page=page, page_size=page_size
+            status=status,
+            district=district,
+            category=category,
+            department=department,
+            page=page,
+            page_size=page_size,
         ),
     )
 

@@ -19,7 +19,9 @@ async def healthz(session: SessionDep, client: TemporalDep) -> JSONResponse:
     database, temporal = await asyncio.gather(_check_database(session), _check_temporal(client))
     components = {"api": "up", "database": database, "temporal": temporal}
     up = all(state == "up" for state in components.values())
-    return JSONResponse({"status": "up" if up else "down", "components": components}, status_code=200 if up else 503)
+    return JSONResponse(
+        {"status": "up" if up else "down", "components": components}, status_code=200 if up else 503
+    )
 
 
 async def _check_database(session: SessionDep) -> str:

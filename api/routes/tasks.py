@@ -11,7 +11,9 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["department tasks"])
 
 
 @router.get("", response_model=list[TaskPublic])
-async def inbox(user: CurrentUser, session: SessionDep, status: AssignmentStatus | None = None) -> list[TaskPublic]:
+async def inbox(
+    user: CurrentUser, session: SessionDep, status: AssignmentStatus | None = None
+) -> list[TaskPublic]:
     return await tasks.inbox(session=session, principal=user, status=status)
 
 

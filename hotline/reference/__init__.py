@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from hotline.db import upsert
 from hotline.enums import DepartmentKind, DispatchMode, Level
@@ -112,7 +113,10 @@ async def _upsert_places(session: AsyncSession, data: ReferenceData) -> None:
     await _upsert_rows(
         session,
         District,
-        [{"code": d.code, "name": d.name, "kind": d.kind, "sort_order": i} for i, d in enumerate(data.districts)],
+        [
+            {"code": d.code, "name": d.name, "kind": d.kind, "sort_order": i}
+            for i, d in enumerate(data.districts)
+        ],
     )
     await _upsert_rows(
         session,
@@ -146,13 +150,25 @@ async def _upsert_departments(session: AsyncSession, data: ReferenceData) -> Non
 
 async def _upsert_categories(session: AsyncSession, data: ReferenceData) -> None:
     parents = [
-        {"code": c.code, "name": c.name, "parent_code": None, "sector_department_code": None,
-         "default_tier": None, "sort_order": i}
+        {
+            "code": c.code,
+            "name": c.name,
+            "parent_code": None,
+            "sector_department_code": None,
+            "default_tier": None,
+            "sort_order": i,
+        }
         for i, c in enumerate(data.categories)
     ]
     children = [
-        {"code": s.code, "name": s.name, "parent_code": c.code, "sector_department_code": s.sector_department,
-         "default_tier": s.default_tier, "sort_order": i}
+        {
+            "code": s.code,
+            "name": s.name,
+            "parent_code": c.code,
+            "sector_department_code": s.sector_department,
+            "default_tier": s.default_tier,
+            "sort_order": i,
+        }
         for c in data.categories
         for i, s in enumerate(c.children)
     ]
@@ -179,6 +195,7 @@ async def _replace_catalogue(session: AsyncSession, data: ReferenceData) -> None
 
 
 async def loaded_version(session: AsyncSession, name: str = "xining") -> str | None:
-    row = (await session.execute(select(ReferenceDataVersion.version).where(
-        ReferenceDataVersion.name == name))).scalar_one_or_none()
+    row = (
+        await session.execute(select(ReferenceDataVersion.version).where(ReferenceDataVersion.name == name))
+    ).scalar_one_or_none()
     return row

@@ -1,0 +1,42 @@
+"""GET /healthz: 200 only when the API, the database and Temporal are all up."""
+
+import httpx
+from temporalio.client import Client
+
+from api.app import create_app
+from hotline.settings import Settings
+from hotline.temporal import connect
+
+
+async def test_all_up(api: httpx.AsyncClient) -> None:
+    response = await api.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "up",
+        "components": {"api": "up", "database": "up", "temporal": "up"},
+    }
+
+
+async def test_temporal_down_is_reported(settings: Settings) -> None:
+    unreachable = settings.model_copy(update={"temporal_address": "127.0.0.1:1"})
+    client: Client = await connect(unreachable, lazy=True)
+    app = create_app(unreachable, temporal=client)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hotline.test") as http,
+    ):
+        response = await http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["components"] == {"api": "up", "database": "up", "temporal": "down"}
+
+
+async def test_database_down_is_reported(settings: Settings, temporal: Client) -> None:
+    broken = settings.model_copy(update={"database_url": "postgresql+asyncpg://nobody@127.0.0.1:1/none"})
+    app = create_app(broken, temporal=temporal)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hotline.test") as http,
+    ):
+        response = await http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["components"]["database"] == "down"

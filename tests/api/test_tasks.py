@@ -1,0 +1,59 @@
+"""Department tasks through the API: own inbox only, one reply only."""
+
+from typing import Any
+
+import httpx
+
+from tests.helpers import appeal, eventually, new_key
+
+
+async def _case_with_open_task(api: httpx.AsyncClient, login: Any) -> tuple[str, str]:
+    created = await api.post(
+        "/api/v1/cases", json=appeal(), headers={**await login("dispatcher"), "Idempotency-Key": new_key()}
+    )
+    number = created.json()["case_number"]
+    water = await login("water")
+
+    async def task_id() -> str | None:
+        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
+        return next((t["task_id"] for t in tasks if t["case_number"] == number), None)
+
+    return number, await eventually(task_id)
+
+
+async def test_another_department_cannot_reply_or_see_the_task(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    number, task_id = await _case_with_open_task(api, login)
+    forestry = await login("forestry")
+    reply = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "不是我们的"}, headers=forestry)
+    inbox = (await api.get("/api/v1/tasks", headers=forestry)).json()
+    case = await api.get(f"/api/v1/cases/{number}", headers=forestry)
+    assert reply.status_code == 403 and reply.json()["code"] == "not_your_task"
+    assert all(t["case_number"] != number for t in inbox)
+    assert case.status_code == 403 and case.json()["code"] == "not_your_case"
+
+
+async def test_a_second_reply_is_refused(api: httpx.AsyncClient, login: Any, case_worker: Any) -> None:
+    _, task_id = await _case_with_open_task(api, login)
+    water = await login("water")
+    first = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
+    second = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "又修了一次"}, headers=water)
+    assert first.status_code == 202
+    assert second.status_code == 409 and second.json()["code"] == "task_not_open"
+
+
+async def test_an_empty_reply_is_refused_and_the_task_stays_open(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    _, task_id = await _case_with_open_task(api, login)
+    water = await login("water")
+    response = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "  "}, headers=water)
+    assert response.status_code == 422 and response.json()["details"]["fields"][0]["field"] == "text"
+    tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
+    assert task_id in {t["task_id"] for t in tasks}
+
+
+async def test_a_dispatcher_has_no_department_inbox(api: httpx.AsyncClient, login: Any) -> None:
+    response = await api.get("/api/v1/tasks", headers=await login("dispatcher"))
+    assert response.status_code == 403

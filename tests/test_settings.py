@@ -1,0 +1,27 @@
+"""Settings: defaults for the embedded system, and production refusing a placeholder secret."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from hotline.settings import Settings
+
+
+def test_the_default_read_model_is_a_sqlite_file_in_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'hotline.db'}"
+
+
+@pytest.mark.parametrize("secret", ["", "change-me"])
+def test_production_refuses_to_start_without_a_real_secret(secret: str) -> None:
+    with pytest.raises(ValidationError, match="HOTLINE_SECRET_KEY"):
+        Settings(environment="production", secret_key=secret, _env_file=None)  # type: ignore[call-arg]
+
+
+def test_production_starts_with_a_real_secret() -> None:
+    settings = Settings(environment="production", secret_key="x" * 48, _env_file=None)  # type: ignore[call-arg]
+    assert settings.environment == "production"
