@@ -100,7 +100,8 @@ async def _prepare_read_model(settings: Settings) -> None:
         sessions = session_factory(engine)
         if await bootstrap.load_reference_data(sessions):
             print("  loaded reference data for Xining")
-        await bootstrap.create_demo_users(sessions)
+        if settings.environment == "development":  # known passwords never reach production
+            await bootstrap.create_demo_users(sessions)
     finally:
         await engine.dispose()
 
@@ -124,6 +125,8 @@ def _print_welcome(settings: Settings, ui_url: str | None) -> None:
     )
     if ui_url:
         print(f"  Temporal:   {ui_url}/namespaces/{settings.temporal_namespace}/workflows")
+    if settings.environment != "development":
+        return
     print(f"\nDemo logins (password for all: {bootstrap.DEMO_PASSWORD}):")
     for user in bootstrap.DEMO_USERS:
         print(f"  {user.username:<18} {user.role.value:<15} {user.department or ''}")
