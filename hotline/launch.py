@@ -125,11 +125,10 @@ def _print_welcome(settings: Settings, ui_url: str | None) -> None:
     )
     if ui_url:
         print(f"  Temporal:   {ui_url}/namespaces/{settings.temporal_namespace}/workflows")
-    if settings.environment != "development":
-        return
-    print(f"\nDemo logins (password for all: {bootstrap.DEMO_PASSWORD}):")
-    for user in bootstrap.DEMO_USERS:
-        print(f"  {user.username:<18} {user.role.value:<15} {user.department or ''}")
+    if settings.environment == "development":
+        print(f"\nDemo logins (password for all: {bootstrap.DEMO_PASSWORD}):")
+        for user in bootstrap.DEMO_USERS:
+            print(f"  {user.username:<18} {user.role.value:<15} {user.department or ''}")
     print("\nCtrl-C stops everything; the data stays in", settings.data_dir.resolve())
 
 
