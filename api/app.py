@@ -49,5 +49,5 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
     errors.install(app)
     for router in (health.router, auth.router, cases.router, tasks.router):
         app.include_router(router)
-    pages.install(app)
+    pages.install(app, settings)
     return app

@@ -15,7 +15,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from hotline.auth import Principal
 from hotline.enums import Role
 from hotline.errors import Forbidden, NotFound
-from hotline.models import Assignment, Case, CaseEvent, Department
+from hotline.models import Assignment, Case, CaseEvent, Category, Department, District, Street
 from hotline.schemas import AssignmentPublic, CaseDetail, CaseEventPublic, CasePublic, CasesPublic
 
 # Roles that must call the citizen see the contact details in full (DESIGN.md, 回访 and 办理).
@@ -100,6 +100,10 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
     unmasked = principal.role in _UNMASKED_ROLES or principal.department in departments
     return CaseDetail(
         **_public(case).model_dump(),
+        place_name=await _place_name(session, case),
+        category_name=(
+            await session.get(Category, case.category_code) or Category(code="", name=case.category_code)
+        ).name,
         tracking_code=case.tracking_code,
         citizen_name=case.citizen_name if unmasked else mask_name(case.citizen_name),
         citizen_phone=case.citizen_phone if unmasked else mask_phone(case.citizen_phone),
@@ -123,6 +127,12 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
         ],
         timeline=[CaseEventPublic.model_validate(e, from_attributes=True) for e in events],
     )
+
+
+async def _place_name(session: AsyncSession, case: Case) -> str:
+    district = await session.get(District, case.district_code)
+    street = await session.get(Street, case.street_code) if case.street_code else None
+    return " ".join(place.name for place in (district, street) if place is not None)
 
 
 def _public(case: Case) -> CasePublic:

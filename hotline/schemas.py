@@ -121,6 +121,8 @@ class CaseEventPublic(BaseModel):
 
 
 class CaseDetail(CasePublic):
+    place_name: str = Field(description="District and street or town, by name")
+    category_name: str
     tracking_code: str
     citizen_name: str | None
     citizen_phone: str | None

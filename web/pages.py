@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,11 +15,10 @@ from fastapi.templating import Jinja2Templates
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, bearer_token
 from hotline import auth, cases
 from hotline.errors import DomainError, Unauthorized
+from hotline.settings import Settings
 from web import labels
 
 _HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=_HERE / "templates")
-templates.env.globals["labels"] = labels
 router = APIRouter(include_in_schema=False)
 
 
@@ -38,6 +38,7 @@ PageUser = Annotated[auth.Principal, Depends(_page_user)]
 
 
 def _render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -122,7 +123,21 @@ async def _login_required(_request: Request, _error: Exception) -> RedirectRespo
     return RedirectResponse("/login", status_code=303)
 
 
-def install(app: FastAPI) -> None:
+def _templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=_HERE / "templates")
+    zone = ZoneInfo(settings.timezone)
+
+    def local_time(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+        """Times are stored in UTC and shown in the city's own time zone."""
+        return value.astimezone(zone).strftime(pattern) if value is not None else "—"
+
+    templates.env.filters["local"] = local_time
+    templates.env.globals["labels"] = labels
+    return templates
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.state.templates = _templates(settings)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     app.add_exception_handler(LoginRequired, _login_required)

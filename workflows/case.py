@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
         TaskReply,
         TaskView,
     )
-    from hotline.enums import AssignmentRole, AssignmentStatus, CaseStatus, EventKind
+    from hotline.enums import AssignmentRole, AssignmentStatus, CaseStatus, DispatchMode, EventKind
 
 PROJECTION_TIMEOUT = timedelta(seconds=30)
 LOOKUP_TIMEOUT = timedelta(seconds=30)
@@ -41,6 +41,11 @@ LOOKUP_TIMEOUT = timedelta(seconds=30)
 DEPARTMENT_TASK_TIMEOUT = timedelta(days=366)
 STEP_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 REFUSALS = ["category_not_found", "department_not_found", "no_route"]
+_MODE_LABELS = {
+    DispatchMode.DIRECT: "直派",
+    DispatchMode.PARALLEL: "并行派单",
+    DispatchMode.TASK_FORCE: "专班",
+}
 
 
 @workflow.defn
@@ -81,7 +86,7 @@ class CaseWorkflow:
         await self._record(
             EventKind.REGISTERED,
             intake.registered_by,
-            f"受理 {intake.channel.value} {intake.appeal_type.value}: {intake.title}",
+            f"受理：{intake.title}",
             intake=intake,
             occurred_at=intake.received_at,
         )
@@ -131,8 +136,7 @@ class CaseWorkflow:
         await self._record(
             EventKind.DISPATCHED,
             SYSTEM_ACTOR,
-            f"派单 ({route.mode.value}) 主办 {route.lead}"
-            + (f", 协办 {', '.join(route.assisting)}" if route.assisting else ""),
+            f"派单（{_MODE_LABELS[route.mode]}），{len(departments)} 个承办单位",
             data={
                 "mode": route.mode.value,
                 "lead": route.lead,
@@ -177,7 +181,7 @@ class CaseWorkflow:
         await self._record(
             EventKind.REPLIED,
             reply.actor,
-            f"{task.department} 答复: {reply.text[:80]}",
+            f"答复：{reply.text[:80]}",
             data={
                 "task_id": task.task_id,
                 "outcome": reply.outcome,
