@@ -149,6 +149,8 @@ def main() -> None:
     logs.mkdir(parents=True, exist_ok=True)
     embedded = settings.temporal_address == DEV_SERVER_ADDRESS
     processes: list[subprocess.Popen[bytes]] = []
+    # Ctrl-C must work even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if embedded:
