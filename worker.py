@@ -13,7 +13,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.deadlines import compute_due_at
+from activities.deadlines import DeadlineActivities
 from activities.department_task import DepartmentTaskActivities
 from activities.read_model import ReadModelActivities
 from activities.routing import RoutingActivities
@@ -23,28 +23,30 @@ from hotline.temporal import connect
 from workflows import ALL_WORKFLOWS
 
 
-def case_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
+def case_activities(sessions: SessionFactory, settings: Settings) -> list[Callable[..., Any]]:
+    deadlines = DeadlineActivities(settings)
     return [
         ReadModelActivities(sessions).project,
         RoutingActivities(sessions).propose_route,
         DepartmentTaskActivities(sessions).department_task,
-        compute_due_at,
+        deadlines.compute_due_at,
+        deadlines.case_policy,
     ]
 
 
 def build_worker(
     client: Client,
     sessions: SessionFactory,
-    task_queue: str,
+    settings: Settings,
     *,
     replace_activities: Sequence[Callable[..., Any]] = (),
 ) -> Worker:
     """A worker for cases. `replace_activities` swaps activities by name (tests inject short clocks)."""
     replaced = {_activity_name(a) for a in replace_activities}
-    activities = [a for a in case_activities(sessions) if _activity_name(a) not in replaced]
+    activities = [a for a in case_activities(sessions, settings) if _activity_name(a) not in replaced]
     return Worker(
         client,
-        task_queue=task_queue,
+        task_queue=settings.temporal_task_queue,
         workflows=ALL_WORKFLOWS,
         activities=[*activities, *replace_activities],
     )
@@ -58,7 +60,7 @@ async def run(settings: Settings) -> None:
     client = await connect(settings)
     engine = create_engine(settings.database_url)
     try:
-        worker = build_worker(client, session_factory(engine), settings.temporal_task_queue)
+        worker = build_worker(client, session_factory(engine), settings)
         logging.getLogger(__name__).info(
             "worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address
         )

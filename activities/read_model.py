@@ -16,7 +16,7 @@ from temporalio import activity
 from hotline.contracts import AssignmentPatch, CaseEventRecord, CaseIntake, CasePatch, Projection
 from hotline.db import SessionFactory, upsert
 from hotline.enums import CaseStatus
-from hotline.models import Assignment, Case, CaseEvent
+from hotline.models import Assignment, Case, CaseEvent, OutboxMessage
 
 
 class ReadModelActivities:
@@ -32,6 +32,7 @@ class ReadModelActivities:
             await _patch_case(session, projection.event, projection.case)
             for patch in projection.assignments:
                 await _patch_assignment(session, projection.event.case_number, patch)
+            await _queue_notifications(session, projection)
             await session.commit()
 
 
@@ -92,9 +93,30 @@ async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: Case
 _CASE_COLUMNS = {"lead_department": "lead_department_code"}
 
 
+async def _queue_notifications(session: AsyncSession, projection: Projection) -> None:
+    event = projection.event
+    for position, notification in enumerate(projection.notifications):
+        row = {
+            "case_number": event.case_number,
+            "seq": event.seq,
+            "position": position,
+            "recipient_kind": notification.recipient_kind,
+            "recipient": notification.recipient,
+            "template": notification.template,
+            "data": notification.data,
+            "created_at": event.occurred_at,
+        }
+        await session.execute(
+            upsert(session, OutboxMessage, row, keys=["case_number", "seq", "position"], update=[])
+        )
+
+
 async def _patch_assignment(session: AsyncSession, case_number: str, patch: AssignmentPatch) -> None:
-    values = patch.model_dump(exclude_none=True, exclude={"task_id"})
-    values["status"] = patch.status.value
+    values = {
+        k: getattr(v, "value", v) for k, v in patch.model_dump(exclude_none=True, exclude={"task_id"}).items()
+    }
+    if not values:
+        return
     await session.execute(
         update(Assignment)
         .where(col(Assignment.task_id) == patch.task_id, col(Assignment.case_number) == case_number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
@@ -62,3 +62,12 @@ async def _current_user(request: Request, session: SessionDep) -> Principal:
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=128,
+        description="Unique per request: a retry with the same key is answered from the first result",
+    ),
+]

@@ -6,7 +6,7 @@ Read-model table rows never cross into Temporal; these small models do.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -17,9 +17,11 @@ from hotline.enums import (
     AssignmentStatus,
     CaseStatus,
     Channel,
+    CloseReason,
     DispatchMode,
     EventKind,
     Level,
+    Rating,
     Role,
 )
 
@@ -86,6 +88,22 @@ class DueTimeRequest(BaseModel):
     tier: int
 
 
+class CasePolicy(BaseModel):
+    """The city's configurable clock and limits, read once per case through an activity."""
+
+    warning_fraction: float = 0.75
+    sign_for_minutes: dict[int, float] = Field(
+        default_factory=lambda: {1: 30.0, 3: 120.0, 7: 120.0, 11: 120.0}
+    )
+    # After the due time passes: level 1 at once, level 2 after the first delay, level 3 after the second.
+    escalation_delays: list[timedelta] = Field(default_factory=lambda: [timedelta(days=1), timedelta(days=2)])
+    reopen_limit: int = 2
+    visit_attempts: int = 3
+
+    def sign_for_window(self, tier: int) -> timedelta:
+        return timedelta(minutes=self.sign_for_minutes.get(tier, max(self.sign_for_minutes.values())))
+
+
 class TaskAssignment(BaseModel):
     """One department's task on a case; completed by the department through the API."""
 
@@ -112,6 +130,11 @@ class CasePatch(BaseModel):
     """Case fields a projection sets; None leaves a field as it is."""
 
     status: CaseStatus | None = None
+    escalation_level: int | None = None
+    reopen_count: int | None = None
+    rating: Rating | None = None
+    resolved: bool | None = None
+    close_reason: CloseReason | None = None
     lead_department: str | None = None
     dispatch_mode: DispatchMode | None = None
     tier: int | None = None
@@ -121,7 +144,10 @@ class CasePatch(BaseModel):
 
 class AssignmentPatch(BaseModel):
     task_id: str
-    status: AssignmentStatus
+    status: AssignmentStatus | None = None
+    signed_at: datetime | None = None
+    sign_for_late: bool | None = None
+    overdue: bool | None = None
     replied_at: datetime | None = None
     reply_text: str | None = None
     outcome: str | None = None
@@ -139,6 +165,15 @@ class CaseEventRecord(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class Notification(BaseModel):
+    """A message to send (warning, escalation, urge, reply to a citizen); goes through the outbox."""
+
+    recipient_kind: str  # department | supervisor | citizen
+    recipient: str  # department code, supervision level, or "citizen"
+    template: str  # EventKind value; the sender renders it
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 class Projection(BaseModel):
     """What one step of a case writes to the read model, in one transaction."""
 
@@ -146,6 +181,44 @@ class Projection(BaseModel):
     intake: CaseIntake | None = None
     case: CasePatch | None = None
     assignments: list[AssignmentPatch] = Field(default_factory=list)
+    notifications: list[Notification] = Field(default_factory=list)
+
+
+# ---- actions: Workflow Updates, each with the actor and a request id for safe retries ----------------
+
+
+class Action(BaseModel):
+    actor: Actor
+    request_id: str = Field(min_length=1, max_length=128)
+
+
+class SignFor(Action):
+    task_id: str
+
+
+class Review(Action):
+    accept: bool
+    reason: str | None = None  # required when sending back
+    task_id: str | None = None  # which department's reply goes back; the lead's by default
+
+
+class Visit(Action):
+    reached: bool
+    resolved: bool | None = None
+    rating: Rating | None = None
+    comment: str = ""
+
+
+class Decision(Action):
+    """A supervisor's decision once the reopen limit is reached."""
+
+    close_as_is: bool
+    reason: str
+
+
+class ActionResult(BaseModel):
+    status: CaseStatus
+    seq: int
 
 
 class TaskView(BaseModel):
@@ -153,7 +226,11 @@ class TaskView(BaseModel):
     department: str
     role: AssignmentRole
     status: AssignmentStatus
+    assigned_at: datetime
     due_at: datetime
+    signed_at: datetime | None = None
+    overdue: bool = False
+    escalation_level: int = 0
 
 
 class CaseView(BaseModel):
@@ -163,6 +240,9 @@ class CaseView(BaseModel):
     status: CaseStatus
     route: Route | None = None
     tasks: list[TaskView] = Field(default_factory=list)
+    escalation_level: int = 0
+    reopen_count: int = 0
+    visit_attempts: int = 0
     events: int = 0
 
 
@@ -170,3 +250,5 @@ class CaseOutcome(BaseModel):
     case_number: str
     status: CaseStatus
     closed_at: datetime
+    close_reason: CloseReason | None = None
+    rating: Rating | None = None

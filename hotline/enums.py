@@ -28,8 +28,24 @@ class AppealType(StrEnum):
 class CaseStatus(StrEnum):
     REGISTERED = "registered"
     HANDLING = "handling"
-    REPLIED = "replied"
+    REPLIED = "replied"  # every department has replied; the dispatcher reviews (审核)
+    VISITING = "visiting"  # reply accepted; return visit (回访) under way
+    AWAITING_DECISION = "awaiting_decision"  # reopen limit reached; a supervisor decides
     CLOSED = "closed"
+
+
+class Rating(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+class CloseReason(StrEnum):
+    """The final status a closed case carries."""
+
+    VISITED = "visited"  # the citizen was reached and rated
+    UNREACHABLE = "unreachable"  # every visit attempt failed; kept out of the satisfaction rate
+    SUPERVISOR_DECISION = "supervisor_decision"  # closed as is after the reopen limit
 
 
 class DispatchMode(StrEnum):
@@ -56,6 +72,7 @@ class AssignmentRole(StrEnum):
 
 class AssignmentStatus(StrEnum):
     OPEN = "open"
+    SIGNED = "signed"
     REPLIED = "replied"
 
 
@@ -73,6 +90,18 @@ class Role(StrEnum):
 class EventKind(StrEnum):
     REGISTERED = "registered"
     DISPATCHED = "dispatched"
-    TASK_OPENED = "task_opened"
+    SIGNED_FOR = "signed_for"
+    SIGN_FOR_LATE = "sign_for_late"
+    WARNING = "warning"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"
     REPLIED = "replied"
+    AWAITING_REVIEW = "awaiting_review"
+    REVIEW_ACCEPTED = "review_accepted"
+    REVIEW_SENT_BACK = "review_sent_back"
+    VISIT_ATTEMPT = "visit_attempt"
+    VISITED = "visited"
+    REOPENED = "reopened"
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED = "decided"
     CLOSED = "closed"

@@ -161,7 +161,11 @@ class Case(SQLModel, table=True):
     lead_department_code: str | None = Field(default=None, index=True, max_length=80)
     dispatch_mode: str | None = Field(default=None, max_length=16)
     due_at: datetime | None = _when(nullable=True, index=True)
-    escalation_level: int = 0
+    escalation_level: int = Field(default=0, index=True)
+    reopen_count: int = 0
+    rating: str | None = Field(default=None, max_length=24)  # Rating
+    resolved: bool | None = None
+    close_reason: str | None = Field(default=None, max_length=24)  # CloseReason
     received_at: datetime = _when(index=True)
     updated_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)
@@ -181,6 +185,9 @@ class Assignment(SQLModel, table=True):
     task_token: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     assigned_at: datetime = _when()
     due_at: datetime = _when(index=True)
+    signed_at: datetime | None = _when(nullable=True)
+    sign_for_late: bool = False
+    overdue: bool = False
     replied_at: datetime | None = _when(nullable=True)
     reply_text: str | None = None
     outcome: str | None = Field(default=None, max_length=32)
@@ -199,3 +206,21 @@ class CaseEvent(SQLModel, table=True):
     actor_department: str | None = Field(default=None, max_length=80)
     summary: str
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Notifications to send (warnings, escalations, urges, replies to citizens), written in the same
+    transaction as the event that causes them; a sender delivers them and marks them sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("case_number", "seq", "position", name="uq_outbox_event_position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str = Field(foreign_key="cases.case_number", max_length=32)
+    seq: int
+    position: int
+    recipient_kind: str = Field(max_length=16)
+    recipient: str = Field(max_length=80)
+    template: str = Field(max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True, index=True)

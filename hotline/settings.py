@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hotline.calendar import CalendarKind
+
 PLACEHOLDER_SECRET = "change-me"
 
 
@@ -44,6 +46,24 @@ class Settings(BaseSettings):
     # The city: case numbers look like XN20261126-000123, dated in the city's own time zone.
     case_number_prefix: str = "XN"
     timezone: str = "Asia/Shanghai"
+
+    # The clock (docs/lifecycle.md): tier → natural or working days; sign-for windows in minutes;
+    # warning at a fraction of the time; escalation to levels 2 and 3 after these hours overdue.
+    tier_calendars: dict[int, CalendarKind] = Field(
+        default_factory=lambda: {
+            1: CalendarKind.NATURAL,
+            3: CalendarKind.WORKING,
+            7: CalendarKind.WORKING,
+            11: CalendarKind.WORKING,
+        }
+    )
+    sign_for_minutes: dict[int, float] = Field(
+        default_factory=lambda: {1: 30.0, 3: 120.0, 7: 120.0, 11: 120.0}
+    )
+    warning_fraction: float = Field(default=0.75, gt=0, lt=1)
+    escalation_hours: list[float] = Field(default_factory=lambda: [24.0, 48.0])
+    reopen_limit: int = Field(default=2, ge=0)
+    visit_attempts: int = Field(default=3, ge=1)
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

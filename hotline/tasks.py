@@ -13,8 +13,9 @@ from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from hotline import actions
 from hotline.auth import Principal
-from hotline.contracts import TaskReply
+from hotline.contracts import ActionResult, SignFor, TaskReply
 from hotline.enums import AssignmentStatus, Role
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Assignment, Case
@@ -76,13 +77,24 @@ async def reply(
         raise
 
 
+async def sign_for(
+    *, session: AsyncSession, client: Client, principal: Principal, task_id: str, idempotency_key: str | None
+) -> ActionResult:
+    principal.require(Role.DEPARTMENT)
+    task = await _own_open_task(session, principal, task_id)
+    action = SignFor(actor=principal.actor, request_id=actions.request_id(idempotency_key), task_id=task_id)
+    return await actions.execute(
+        client=client, case_number=task.case_number, update="sign_for", action=action
+    )
+
+
 async def _own_open_task(session: AsyncSession, principal: Principal, task_id: str) -> Assignment:
     task = await session.get(Assignment, task_id)
     if task is None:
         raise NotFound("task_not_found", f"No task {task_id}.")
     if task.department_code != principal.department:
         raise Forbidden("not_your_task", "This task belongs to another department.")
-    if task.status != AssignmentStatus.OPEN or task.task_token is None:
+    if task.status not in (AssignmentStatus.OPEN, AssignmentStatus.SIGNED) or task.task_token is None:
         raise Conflict(
             "task_not_open", f"Task {task_id} is {task.status}, not open.", {"status": task.status}
         )

@@ -92,11 +92,11 @@ def task_queue() -> str:
 
 
 @pytest.fixture
-def worker_factory(temporal: Client, sessions: SessionFactory, task_queue: str) -> Callable[..., Any]:
+def worker_factory(temporal: Client, sessions: SessionFactory, settings: Settings) -> Callable[..., Any]:
     """Build (not start) a worker for this test's task queue, optionally with replaced activities."""
 
     def factory(**kwargs: Any) -> Any:
-        return build_worker(temporal, sessions, task_queue, **kwargs)
+        return build_worker(temporal, sessions, settings, **kwargs)
 
     return factory
 

@@ -29,6 +29,8 @@ async def test_burst_pipe_from_intake_to_close(
     handling = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
     assert handling["status"] == "handling" and handling["lead_department"] == "company.water"
 
+    signed = await api.post(f"/api/v1/tasks/{task['task_id']}/sign-for", headers=water)
+    assert signed.status_code == 200 and signed.json()["status"] == "handling"
     reply = await api.post(
         f"/api/v1/tasks/{task['task_id']}/reply",
         json={"text": "经过一天抢修，当日晚修复完毕，小区恢复正常供水。", "contacted_citizen": True},
@@ -36,13 +38,35 @@ async def test_burst_pipe_from_intake_to_close(
     )
     assert reply.status_code == 202
 
+    async def replied() -> dict[str, Any] | None:
+        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
+        return case if case["status"] == "replied" else None
+
+    await eventually(replied)
+    reviewed = await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
+    assert reviewed.status_code == 200 and reviewed.json()["status"] == "visiting"
+    visited = await api.post(
+        f"/api/v1/cases/{number}/visits",
+        json={"reached": True, "resolved": True, "rating": "satisfied", "comment": "修得很快"},
+        headers=await login("visitor"),
+    )
+    assert visited.status_code == 200
+
     async def closed() -> dict[str, Any] | None:
         case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
         return case if case["status"] == "closed" else None
 
     case = await eventually(closed)
-    assert [e["kind"] for e in case["timeline"]] == ["registered", "dispatched", "replied", "closed"]
-    assert [e["actor_user"] for e in case["timeline"]] == ["dispatcher", "system", "water", "system"]
+    assert [(e["kind"], e["actor_user"]) for e in case["timeline"]] == [
+        ("registered", "dispatcher"),
+        ("dispatched", "system"),
+        ("signed_for", "water"),
+        ("replied", "water"),
+        ("awaiting_review", "system"),
+        ("review_accepted", "dispatcher"),
+        ("visited", "visitor"),
+        ("closed", "system"),
+    ]
     assert case["assignments"][0]["reply_text"].startswith("经过一天抢修")
     assert case["closed_at"] is not None
 

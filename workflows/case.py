@@ -2,6 +2,10 @@
 
 Deterministic: no I/O, clock, randomness or settings here; everything that touches the world is an
 activity. Cheap read-model writes are local activities, so a case's history stays short.
+
+The run method is the table of contents: register, dispatch, then rounds of handling → review →
+return visit until the case closes. Intermediate actions arrive as Workflow Updates whose validators
+refuse a bad action before it reaches the history; a department's reply completes its task activity.
 """
 
 from __future__ import annotations
@@ -17,35 +21,55 @@ with workflow.unsafe.imports_passed_through():
     from hotline import search_attributes as sa
     from hotline.contracts import (
         SYSTEM_ACTOR,
+        Action,
+        ActionResult,
         Actor,
         AssignmentPatch,
         CaseEventRecord,
         CaseIntake,
         CaseOutcome,
         CasePatch,
+        CasePolicy,
         CaseView,
+        Decision,
         DueTimeRequest,
+        Notification,
         Projection,
+        Review,
         Route,
         RouteRequest,
+        SignFor,
         TaskAssignment,
         TaskReply,
         TaskView,
+        Visit,
     )
-    from hotline.enums import AssignmentRole, AssignmentStatus, CaseStatus, DispatchMode, EventKind
+    from hotline.enums import (
+        AssignmentRole,
+        AssignmentStatus,
+        CaseStatus,
+        CloseReason,
+        DispatchMode,
+        EventKind,
+        Rating,
+        Role,
+    )
+    from workflows import refusals
+    from workflows.refusals import refuse
 
-PROJECTION_TIMEOUT = timedelta(seconds=30)
-LOOKUP_TIMEOUT = timedelta(seconds=30)
+LOCAL_TIMEOUT = timedelta(seconds=30)
 # A department task stays open until the department replies; deadlines and escalation are the
 # workflow's own timers, so this only bounds a task nobody will ever complete.
 DEPARTMENT_TASK_TIMEOUT = timedelta(days=366)
 STEP_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
-REFUSALS = ["category_not_found", "department_not_found", "no_route"]
+ROUTE_REFUSALS = ["category_not_found", "department_not_found", "no_route"]
 _MODE_LABELS = {
     DispatchMode.DIRECT: "直派",
     DispatchMode.PARALLEL: "并行派单",
     DispatchMode.TASK_FORCE: "专班",
 }
+_SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+_LIVE_TASK = (AssignmentStatus.OPEN, AssignmentStatus.SIGNED)
 
 
 @workflow.defn
@@ -54,19 +78,34 @@ class CaseWorkflow:
     def __init__(self, intake: CaseIntake) -> None:
         self._intake = intake
         self._status = CaseStatus.REGISTERED
-        self._seq = 0
+        self._policy = CasePolicy()
         self._route: Route | None = None
+        self._tier = intake.tier or 7
         self._tasks: dict[str, TaskView] = {}
-        # Parallel department tasks record events concurrently; the timeline is written in seq order.
+        self._to_reissue: list[str] = []  # departments whose work goes back to handling
+        self._escalation = 0
+        self._reopens = 0
+        self._visit_attempts = 0
+        self._rating: Rating | None = None
+        self._close_reason: CloseReason | None = None
+        self._seq = 0
+        self._results: dict[str, ActionResult] = {}  # request id → first answer, for safe retries
+        # Handlers and department tasks record concurrently; the timeline is written in seq order.
         self._record_lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, intake: CaseIntake) -> CaseOutcome:
         await self._register()
-        route = await self._propose_route()
-        due_at = await self._due_at(route.tier)
-        await self._dispatch(route, due_at)
-        await self._handle(due_at)
+        self._policy = await self._load_policy()
+        await self._dispatch(await self._propose_route())
+        while self._close_reason is None:
+            await self._handle()
+            await self._wait_while(CaseStatus.REPLIED)  # the dispatcher reviews
+            await self._wait_while(CaseStatus.VISITING)  # the visit operator calls back
+            await self._wait_while(CaseStatus.AWAITING_DECISION)  # a supervisor decides
+            if self._to_reissue:
+                await self._reissue()
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return await self._close()
 
     @workflow.query
@@ -76,10 +115,124 @@ class CaseWorkflow:
             status=self._status,
             route=self._route,
             tasks=list(self._tasks.values()),
+            escalation_level=self._escalation,
+            reopen_count=self._reopens,
+            visit_attempts=self._visit_attempts,
             events=self._seq,
         )
 
-    # ---- stages -------------------------------------------------------------------------------------
+    # ---- Updates: the people's actions -----------------------------------------------------------
+
+    @workflow.update
+    async def sign_for(self, action: SignFor) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        task = self._tasks[action.task_id]
+        task.status, task.signed_at = AssignmentStatus.SIGNED, workflow.now()
+        late = task.signed_at > task.assigned_at + self._policy.sign_for_window(self._tier)
+        await self._record(
+            EventKind.SIGNED_FOR,
+            action.actor,
+            "签收" + ("（超时）" if late else ""),
+            data={"task_id": task.task_id, "late": late},
+            assignments=[
+                AssignmentPatch(
+                    task_id=task.task_id, status=task.status, signed_at=task.signed_at, sign_for_late=late
+                )
+            ],
+        )
+        return self._remember(action)
+
+    @sign_for.validator
+    def _validate_sign_for(self, action: SignFor) -> None:
+        if action.request_id in self._results:
+            return
+        task = self._own_task(action.actor, action.task_id)
+        if task.status != AssignmentStatus.OPEN:
+            refuse(
+                refusals.TASK_NOT_OPEN,
+                f"Task {task.task_id} is {task.status.value}; only an open task is signed for.",
+            )
+
+    @workflow.update
+    async def review(self, action: Review) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        if action.accept:
+            self._set_status(CaseStatus.VISITING)
+            await self._record(
+                EventKind.REVIEW_ACCEPTED, action.actor, "审核通过", case=CasePatch(status=self._status)
+            )
+        else:
+            task = self._tasks[action.task_id] if action.task_id else self._lead_task()
+            self._to_reissue = [task.department]
+            self._set_status(CaseStatus.HANDLING)
+            await self._record(
+                EventKind.REVIEW_SENT_BACK,
+                action.actor,
+                f"审核退回：{action.reason}",
+                data={"task_id": task.task_id, "department": task.department, "reason": action.reason},
+                case=CasePatch(status=self._status),
+            )
+        return self._remember(action)
+
+    @review.validator
+    def _validate_review(self, action: Review) -> None:
+        if action.request_id in self._results:
+            return
+        self._require(action.actor, Role.DISPATCHER)
+        self._require_status(CaseStatus.REPLIED, "reviewed")
+        if not action.accept and not (action.reason or "").strip():
+            refuse(refusals.REASON_REQUIRED, "Say why the reply goes back to the department.")
+        if action.task_id is not None and action.task_id not in self._tasks:
+            refuse(refusals.TASK_NOT_FOUND, f"No task {action.task_id} on this case.")
+
+    @workflow.update
+    async def visit(self, action: Visit) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        if not action.reached:
+            await self._visit_not_reached(action)
+        else:
+            await self._visit_reached(action)
+        return self._remember(action)
+
+    @visit.validator
+    def _validate_visit(self, action: Visit) -> None:
+        if action.request_id in self._results:
+            return
+        self._require(action.actor, Role.VISIT_OPERATOR)
+        self._require_status(CaseStatus.VISITING, "visited")
+        if action.reached and (action.resolved is None or action.rating is None):
+            refuse(refusals.INCOMPLETE_VISIT, "A reached citizen's visit needs both 'resolved' and 'rating'.")
+
+    @workflow.update
+    async def decide(self, action: Decision) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        await self._record(
+            EventKind.DECIDED,
+            action.actor,
+            f"督办决定：{'按现状办结' if action.close_as_is else '再次重办'}，{action.reason}",
+            data={"close_as_is": action.close_as_is, "reason": action.reason},
+        )
+        if action.close_as_is:
+            self._close_reason = CloseReason.SUPERVISOR_DECISION
+        else:
+            self._to_reissue = self._departments()
+            self._set_status(CaseStatus.HANDLING)
+        return self._remember(action)
+
+    @decide.validator
+    def _validate_decide(self, action: Decision) -> None:
+        if action.request_id in self._results:
+            return
+        self._require(action.actor, Role.SUPERVISOR)
+        self._require_status(CaseStatus.AWAITING_DECISION, "decided on")
+        if not action.reason.strip():
+            refuse(refusals.REASON_REQUIRED, "A supervisor's decision needs a reason.")
+
+    # ---- stages ----------------------------------------------------------------------------------
 
     async def _register(self) -> None:
         intake = self._intake
@@ -91,45 +244,49 @@ class CaseWorkflow:
             occurred_at=intake.received_at,
         )
 
+    async def _load_policy(self) -> CasePolicy:
+        return await workflow.execute_local_activity(
+            "case_policy",
+            result_type=CasePolicy,
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=STEP_RETRY,
+        )
+
     async def _propose_route(self) -> Route:
         place = self._intake.place
         return await workflow.execute_local_activity(
             "propose_route",
             RouteRequest(category=self._intake.category, district=place.district, street=place.street),
             result_type=Route,
-            start_to_close_timeout=LOOKUP_TIMEOUT,
+            start_to_close_timeout=LOCAL_TIMEOUT,
             retry_policy=RetryPolicy(
-                maximum_interval=timedelta(minutes=1), non_retryable_error_types=REFUSALS
+                maximum_interval=timedelta(minutes=1), non_retryable_error_types=ROUTE_REFUSALS
             ),
         )
 
-    async def _due_at(self, default_tier: int) -> datetime:
-        tier = self._intake.tier or default_tier
+    async def _due_at(self) -> datetime:
         return await workflow.execute_local_activity(
             "compute_due_at",
-            DueTimeRequest(start=self._intake.received_at, tier=tier),
+            DueTimeRequest(start=workflow.now(), tier=self._tier),
             result_type=datetime,
-            start_to_close_timeout=LOOKUP_TIMEOUT,
+            start_to_close_timeout=LOCAL_TIMEOUT,
             retry_policy=STEP_RETRY,
         )
 
-    async def _dispatch(self, route: Route, due_at: datetime) -> None:
+    async def _dispatch(self, route: Route) -> None:
         self._route = route
-        self._status = CaseStatus.HANDLING
+        self._tier = self._intake.tier or route.tier
+        due_at = await self._due_at()
         departments = [(route.lead, AssignmentRole.LEAD)] + [
             (d, AssignmentRole.ASSISTING) for d in route.assisting
         ]
         for department, role in departments:
-            task_id = f"{self._intake.case_number}-T{len(self._tasks) + 1}"
-            self._tasks[task_id] = TaskView(
-                task_id=task_id, department=department, role=role, status=AssignmentStatus.OPEN, due_at=due_at
-            )
-        tier = self._intake.tier or route.tier
+            self._new_task(department, role, due_at)
+        self._set_status(CaseStatus.HANDLING)
         workflow.upsert_search_attributes(
             [
-                sa.CASE_STATUS.value_set(self._status.value),
                 sa.CASE_DEPARTMENTS.value_set([d for d, _ in departments]),
-                sa.CASE_TIER.value_set(tier),
+                sa.CASE_TIER.value_set(self._tier),
                 sa.CASE_DUE_AT.value_set(due_at),
             ]
         )
@@ -143,25 +300,45 @@ class CaseWorkflow:
                 "assisting": route.assisting,
                 "team": route.team,
                 "level": route.level.value,
-                "tier": tier,
+                "tier": self._tier,
                 "due_at": due_at.isoformat(),
             },
             case=CasePatch(
                 status=self._status,
                 lead_department=route.lead,
                 dispatch_mode=route.mode,
-                tier=tier,
+                tier=self._tier,
                 due_at=due_at,
             ),
         )
 
-    async def _handle(self, due_at: datetime) -> None:
-        """Every department works its task; the case replies when all of them have replied."""
-        await asyncio.gather(*(self._department_task(task, due_at) for task in list(self._tasks.values())))
-        self._status = CaseStatus.REPLIED
-        workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(self._status.value)])
+    async def _reissue(self) -> None:
+        """Give departments their work back (review sent back, or reopened): new tasks, a new clock."""
+        due_at = await self._due_at()
+        for department in self._to_reissue:
+            role = (
+                AssignmentRole.LEAD
+                if self._route and department == self._route.lead
+                else AssignmentRole.ASSISTING
+            )
+            self._new_task(department, role, due_at)
+        self._to_reissue = []
+        workflow.upsert_search_attributes([sa.CASE_DUE_AT.value_set(due_at)])
 
-    async def _department_task(self, task: TaskView, due_at: datetime) -> None:
+    async def _handle(self) -> None:
+        """Every live task runs (with its clock) until its department replies; then the case has replied."""
+        live = [t for t in self._tasks.values() if t.status in _LIVE_TASK]
+        await asyncio.gather(*(self._department_task(task) for task in live))
+        self._set_status(CaseStatus.REPLIED)
+        await self._record(
+            EventKind.AWAITING_REVIEW,
+            SYSTEM_ACTOR,
+            "全部承办单位已答复，待审核",
+            case=CasePatch(status=self._status),
+        )
+
+    async def _department_task(self, task: TaskView) -> None:
+        clock = asyncio.ensure_future(self._watch_clock(task))
         reply = await workflow.execute_activity(
             "department_task",
             TaskAssignment(
@@ -169,8 +346,8 @@ class CaseWorkflow:
                 task_id=task.task_id,
                 department=task.department,
                 role=task.role,
-                assigned_at=workflow.now(),
-                due_at=due_at,
+                assigned_at=task.assigned_at,
+                due_at=task.due_at,
             ),
             result_type=TaskReply,
             activity_id=task.task_id,
@@ -178,6 +355,7 @@ class CaseWorkflow:
             retry_policy=STEP_RETRY,
         )
         task.status = AssignmentStatus.REPLIED
+        await clock  # its timers end as soon as the task is no longer live
         await self._record(
             EventKind.REPLIED,
             reply.actor,
@@ -188,11 +366,11 @@ class CaseWorkflow:
                 "contacted_citizen": reply.contacted_citizen,
             },
             occurred_at=reply.replied_at,
-            case=CasePatch(status=CaseStatus.REPLIED) if self._all_replied() else None,
             assignments=[
                 AssignmentPatch(
                     task_id=task.task_id,
                     status=AssignmentStatus.REPLIED,
+                    signed_at=task.signed_at or reply.replied_at,
                     replied_at=reply.replied_at,
                     reply_text=reply.text,
                     outcome=reply.outcome,
@@ -200,23 +378,203 @@ class CaseWorkflow:
             ],
         )
 
+    async def _watch_clock(self, task: TaskView) -> None:
+        """The task's clock: sign-for window, warning, due time, then the escalation ladder.
+
+        Each checkpoint is a timer that ends early once the task is no longer live.
+        """
+        policy = self._policy
+        sign_by = task.assigned_at + policy.sign_for_window(self._tier)
+        if not await self._until(sign_by, lambda: task.status != AssignmentStatus.OPEN):
+            await self._task_event(task, EventKind.SIGN_FOR_LATE, "超时未签收", notify_department=True)
+        warn_at = task.assigned_at + (task.due_at - task.assigned_at) * policy.warning_fraction
+        if await self._until(warn_at, lambda: not self._is_live(task)):
+            return
+        await self._task_event(task, EventKind.WARNING, "即将超期预警", notify_department=True)
+        if await self._until(task.due_at, lambda: not self._is_live(task)):
+            return
+        task.overdue = True
+        await self._escalate(task, 1)
+        escalate_at = task.due_at
+        for level, delay in enumerate(policy.escalation_delays, start=2):
+            escalate_at += delay
+            if await self._until(escalate_at, lambda: not self._is_live(task)):
+                return
+            await self._escalate(task, level)
+
+    async def _escalate(self, task: TaskView, level: int) -> None:
+        task.escalation_level = level
+        self._escalation = max(self._escalation, level)
+        workflow.upsert_search_attributes([sa.CASE_ESCALATION_LEVEL.value_set(self._escalation)])
+        kind = EventKind.OVERDUE if level == 1 else EventKind.ESCALATED
+        await self._record(
+            kind,
+            SYSTEM_ACTOR,
+            f"{'超期，' if level == 1 else ''}升级至{level}级督办",
+            data={"task_id": task.task_id, "department": task.department, "level": level},
+            case=CasePatch(escalation_level=self._escalation),
+            assignments=[AssignmentPatch(task_id=task.task_id, overdue=True)],
+            notifications=[
+                Notification(recipient_kind="department", recipient=task.department, template=kind.value),
+                Notification(recipient_kind="supervisor", recipient=str(level), template=kind.value),
+            ],
+        )
+
+    async def _visit_not_reached(self, action: Visit) -> None:
+        self._visit_attempts += 1
+        gave_up = self._visit_attempts >= self._policy.visit_attempts
+        if gave_up:
+            self._close_reason = CloseReason.UNREACHABLE
+        await self._record(
+            EventKind.VISIT_ATTEMPT,
+            action.actor,
+            f"回访未接通（第{self._visit_attempts}次）" + ("，按无法联系办结" if gave_up else ""),
+            data={"attempt": self._visit_attempts, "comment": action.comment},
+        )
+
+    async def _visit_reached(self, action: Visit) -> None:
+        assert action.rating is not None
+        self._rating = action.rating
+        satisfied = bool(action.resolved) and action.rating in _SATISFIED
+        await self._record(
+            EventKind.VISITED,
+            action.actor,
+            f"回访：{'已解决' if action.resolved else '未解决'}，{action.rating.value}",
+            data={"resolved": action.resolved, "rating": action.rating.value, "comment": action.comment},
+            case=CasePatch(rating=action.rating, resolved=action.resolved),
+        )
+        if satisfied:
+            self._close_reason = CloseReason.VISITED
+        elif self._reopens >= self._policy.reopen_limit:
+            self._set_status(CaseStatus.AWAITING_DECISION)
+            await self._record(
+                EventKind.AWAITING_DECISION,
+                SYSTEM_ACTOR,
+                f"已重办{self._reopens}次，提请督办决定",
+                case=CasePatch(status=self._status),
+                notifications=[
+                    Notification(recipient_kind="supervisor", recipient="1", template="awaiting_decision")
+                ],
+            )
+        else:
+            self._reopens += 1
+            self._to_reissue = self._departments()
+            self._set_status(CaseStatus.HANDLING)
+            await self._record(
+                EventKind.REOPENED,
+                SYSTEM_ACTOR,
+                f"重办（第{self._reopens}次）",
+                data={"reopen": self._reopens},
+                case=CasePatch(status=self._status, reopen_count=self._reopens),
+            )
+
     async def _close(self) -> CaseOutcome:
         closed_at = workflow.now()
-        self._status = CaseStatus.CLOSED
-        workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(self._status.value)])
+        self._set_status(CaseStatus.CLOSED)
         await self._record(
             EventKind.CLOSED,
             SYSTEM_ACTOR,
             "办结",
-            case=CasePatch(status=self._status, closed_at=closed_at),
+            data={"reason": self._close_reason.value if self._close_reason else None},
+            case=CasePatch(status=self._status, closed_at=closed_at, close_reason=self._close_reason),
             occurred_at=closed_at,
+            notifications=[Notification(recipient_kind="citizen", recipient="citizen", template="closed")],
         )
-        return CaseOutcome(case_number=self._intake.case_number, status=self._status, closed_at=closed_at)
+        return CaseOutcome(
+            case_number=self._intake.case_number,
+            status=self._status,
+            closed_at=closed_at,
+            close_reason=self._close_reason,
+            rating=self._rating,
+        )
 
-    # ---- helpers ------------------------------------------------------------------------------------
+    # ---- helpers ---------------------------------------------------------------------------------
 
-    def _all_replied(self) -> bool:
-        return all(t.status == AssignmentStatus.REPLIED for t in self._tasks.values())
+    def _new_task(self, department: str, role: AssignmentRole, due_at: datetime) -> TaskView:
+        task_id = f"{self._intake.case_number}-T{len(self._tasks) + 1}"
+        task = TaskView(
+            task_id=task_id,
+            department=department,
+            role=role,
+            status=AssignmentStatus.OPEN,
+            assigned_at=workflow.now(),
+            due_at=due_at,
+        )
+        self._tasks[task_id] = task
+        return task
+
+    def _departments(self) -> list[str]:
+        return list(dict.fromkeys(t.department for t in self._tasks.values()))
+
+    def _lead_task(self) -> TaskView:
+        return [t for t in self._tasks.values() if t.role == AssignmentRole.LEAD][-1]
+
+    @staticmethod
+    def _is_live(task: TaskView) -> bool:
+        return task.status in _LIVE_TASK
+
+    def _set_status(self, status: CaseStatus) -> None:
+        self._status = status
+        workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(status.value)])
+
+    async def _wait_while(self, status: CaseStatus) -> None:
+        await workflow.wait_condition(lambda: self._status != status or self._close_reason is not None)
+
+    @staticmethod
+    async def _until(moment: datetime, stop: Any) -> bool:
+        """Sleep until `moment` unless `stop()` becomes true first; True when stopped early."""
+        remaining = (moment - workflow.now()).total_seconds()
+        if remaining <= 0:
+            return bool(stop())
+        try:
+            await workflow.wait_condition(stop, timeout=remaining)
+            return True
+        except TimeoutError:
+            return False
+
+    async def _task_event(
+        self, task: TaskView, kind: EventKind, summary: str, *, notify_department: bool
+    ) -> None:
+        notifications = (
+            [Notification(recipient_kind="department", recipient=task.department, template=kind.value)]
+            if notify_department
+            else []
+        )
+        await self._record(
+            kind,
+            SYSTEM_ACTOR,
+            summary,
+            data={"task_id": task.task_id, "department": task.department},
+            notifications=notifications,
+            assignments=[AssignmentPatch(task_id=task.task_id, sign_for_late=True)]
+            if kind == EventKind.SIGN_FOR_LATE
+            else [],
+        )
+
+    def _own_task(self, actor: Actor, task_id: str) -> TaskView:
+        task = self._tasks.get(task_id)
+        if task is None:
+            refuse(refusals.TASK_NOT_FOUND, f"No task {task_id} on this case.")
+        if actor.role != Role.DEPARTMENT or actor.department != task.department:
+            refuse(refusals.NOT_YOUR_TASK, "This task belongs to another department.")
+        return task
+
+    @staticmethod
+    def _require(actor: Actor, role: Role) -> None:
+        if actor.role != role:
+            refuse(refusals.ROLE_NOT_ALLOWED, f"Only a {role.value} may do this.")
+
+    def _require_status(self, status: CaseStatus, what: str) -> None:
+        if self._status != status or self._close_reason is not None:
+            refuse(
+                refusals.WRONG_STATE,
+                f"The case is {self._status.value}; it can be {what} only when {status.value}.",
+            )
+
+    def _remember(self, action: Action) -> ActionResult:
+        result = ActionResult(status=self._status, seq=self._seq)
+        self._results[action.request_id] = result
+        return result
 
     async def _record(
         self,
@@ -229,6 +587,7 @@ class CaseWorkflow:
         intake: CaseIntake | None = None,
         case: CasePatch | None = None,
         assignments: list[AssignmentPatch] | None = None,
+        notifications: list[Notification] | None = None,
     ) -> None:
         """Append one event to the case's timeline and apply its changes to the read model."""
         async with self._record_lock:
@@ -244,7 +603,13 @@ class CaseWorkflow:
             )
             await workflow.execute_local_activity(
                 "project_case",
-                Projection(event=event, intake=intake, case=case, assignments=assignments or []),
-                start_to_close_timeout=PROJECTION_TIMEOUT,
+                Projection(
+                    event=event,
+                    intake=intake,
+                    case=case,
+                    assignments=assignments or [],
+                    notifications=notifications or [],
+                ),
+                start_to_close_timeout=LOCAL_TIMEOUT,
                 retry_policy=STEP_RETRY,
             )

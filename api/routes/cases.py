@@ -2,24 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from api.deps import CurrentUser, IntakeConfigDep, SessionDep, TemporalDep
+from api.deps import CurrentUser, IdempotencyKey, IntakeConfigDep, SessionDep, TemporalDep
 from hotline import cases, intake
 from hotline.enums import Role
 from hotline.errors import Invalid
 from hotline.schemas import CaseCreate, CaseDetail, CasesPublic, IntakeReceipt
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=128,
-        description="Unique per appeal; a retry with it never makes a second case",
-    ),
-]
 
 
 @router.post("", response_model=IntakeReceipt, status_code=201, responses={200: {"model": IntakeReceipt}})

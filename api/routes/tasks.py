@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter, Response
 
-from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
 from hotline import tasks
+from hotline.contracts import ActionResult
 from hotline.enums import AssignmentStatus
 from hotline.schemas import TaskPublic, TaskReplyCreate
 
@@ -15,6 +16,20 @@ async def inbox(
     user: CurrentUser, session: SessionDep, status: AssignmentStatus | None = None
 ) -> list[TaskPublic]:
     return await tasks.inbox(session=session, principal=user, status=status)
+
+
+@router.post("/{task_id}/sign-for", response_model=ActionResult)
+async def sign_for(
+    task_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """签收: the department accepts its task; the response clock stops."""
+    return await tasks.sign_for(
+        session=session, client=client, principal=user, task_id=task_id, idempotency_key=idempotency_key
+    )
 
 
 @router.post("/{task_id}/reply", status_code=202)

@@ -1,0 +1,68 @@
+"""Actions on a running case: review (审核), return visit (回访), a supervisor's decision."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentUser, IdempotencyKey, TemporalDep
+from hotline import actions
+from hotline.contracts import ActionResult, Decision, Review, Visit
+from hotline.enums import Rating, Role
+
+router = APIRouter(prefix="/api/v1/cases/{case_number}", tags=["case actions"])
+
+
+class ReviewIn(BaseModel):
+    accept: bool
+    reason: str | None = Field(default=None, max_length=1000, description="Required when sending back")
+    task_id: str | None = Field(default=None, description="The reply that goes back; the lead's by default")
+
+
+class VisitIn(BaseModel):
+    reached: bool
+    resolved: bool | None = None
+    rating: Rating | None = None
+    comment: str = Field(default="", max_length=2000)
+
+
+class DecisionIn(BaseModel):
+    close_as_is: bool
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/review", response_model=ActionResult)
+async def review(
+    case_number: str,
+    body: ReviewIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    user.require(Role.DISPATCHER)
+    action = Review(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
+    return await actions.execute(client=client, case_number=case_number, update="review", action=action)
+
+
+@router.post("/visits", response_model=ActionResult)
+async def visit(
+    case_number: str,
+    body: VisitIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    user.require(Role.VISIT_OPERATOR)
+    action = Visit(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
+    return await actions.execute(client=client, case_number=case_number, update="visit", action=action)
+
+
+@router.post("/decision", response_model=ActionResult)
+async def decide(
+    case_number: str,
+    body: DecisionIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    user.require(Role.SUPERVISOR)
+    action = Decision(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
+    return await actions.execute(client=client, case_number=case_number, update="decide", action=action)

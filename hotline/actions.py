@@ -1,0 +1,50 @@
+"""People's actions on a running case, as Workflow Updates.
+
+The workflow's validators are the rule; this module turns their typed refusals into the API's errors
+and gives every action its actor and a request id, so a retried request is answered from the first result.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from hotline.contracts import Action, ActionResult
+from hotline.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from workflows import refusals
+
+_REFUSAL_ERRORS: dict[str, type[DomainError]] = {
+    refusals.WRONG_STATE: Conflict,
+    refusals.TASK_NOT_OPEN: Conflict,
+    refusals.NOT_YOUR_TASK: Forbidden,
+    refusals.ROLE_NOT_ALLOWED: Forbidden,
+    refusals.TASK_NOT_FOUND: NotFound,
+    refusals.REASON_REQUIRED: Invalid,
+    refusals.INCOMPLETE_VISIT: Invalid,
+}
+
+
+def request_id(idempotency_key: str | None) -> str:
+    return idempotency_key or uuid.uuid4().hex
+
+
+async def execute(*, client: Client, case_number: str, update: str, action: Action) -> ActionResult:
+    handle = client.get_workflow_handle(case_number)
+    try:
+        return await handle.execute_update(update, action, result_type=ActionResult)
+    except WorkflowUpdateFailedError as failed:
+        cause = failed.cause
+        if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_ERRORS:
+            raise _REFUSAL_ERRORS[cause.type](cause.type, cause.message) from None
+        raise
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise NotFound("case_not_found", f"No running case {case_number}.") from None
+        if error.status == RPCStatusCode.FAILED_PRECONDITION:
+            raise Conflict(
+                "case_closed", f"Case {case_number} is closed; it takes no more actions."
+            ) from None
+        raise

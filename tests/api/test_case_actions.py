@@ -1,0 +1,59 @@
+"""Actions through the API: each role's own, refused with a typed error otherwise."""
+
+from typing import Any
+
+import httpx
+
+from tests.helpers import appeal, eventually, new_key
+
+
+async def _open_case(api: httpx.AsyncClient, login: Any) -> tuple[str, str]:
+    created = await api.post(
+        "/api/v1/cases", json=appeal(), headers={**await login("dispatcher"), "Idempotency-Key": new_key()}
+    )
+    number = created.json()["case_number"]
+    water = await login("water")
+
+    async def task_id() -> str | None:
+        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
+        return next((t["task_id"] for t in tasks if t["case_number"] == number), None)
+
+    return number, await eventually(task_id)
+
+
+async def test_sign_for_is_the_departments_own_and_happens_once(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    _, task_id = await _open_case(api, login)
+    water, forestry = await login("water"), await login("forestry")
+    other = await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=forestry)
+    key = {"Idempotency-Key": new_key()}
+    first = await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers={**water, **key})
+    retried = await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers={**water, **key})
+    again = await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=water)
+    assert other.status_code == 403 and other.json()["code"] == "not_your_task"
+    assert first.status_code == 200 and retried.json() == first.json()
+    assert again.status_code == 409 and again.json()["code"] == "task_not_open"
+
+
+async def test_review_is_for_dispatchers_and_only_after_the_reply(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    number, _ = await _open_case(api, login)
+    by_department = await api.post(
+        f"/api/v1/cases/{number}/review", json={"accept": True}, headers=await login("water")
+    )
+    too_early = await api.post(
+        f"/api/v1/cases/{number}/review", json={"accept": True}, headers=await login("dispatcher")
+    )
+    assert by_department.status_code == 403 and by_department.json()["code"] == "role_not_allowed"
+    assert too_early.status_code == 409 and too_early.json()["code"] == "wrong_state"
+
+
+async def test_actions_on_an_unknown_case_are_not_found(api: httpx.AsyncClient, login: Any) -> None:
+    response = await api.post(
+        "/api/v1/cases/XN00000000-999999/visits",
+        json={"reached": False},
+        headers=await login("visitor"),
+    )
+    assert response.status_code == 404 and response.json()["code"] == "case_not_found"

@@ -1,0 +1,38 @@
+"""A fast clock for tests on the dev server: the same activity names as the real ones, with seconds
+where the city has days (DESIGN.md §4: the time-skipping server cannot skip time while a task is open)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import activity
+
+from hotline.contracts import CasePolicy, DueTimeRequest
+
+
+def fast_clock(
+    *,
+    due_seconds: float = 60.0,
+    sign_for_seconds: float = 60.0,
+    warning_fraction: float = 0.5,
+    escalation_seconds: Sequence[float] = (60.0, 60.0),
+    reopen_limit: int = 2,
+    visit_attempts: int = 3,
+) -> list[Callable[..., Any]]:
+    @activity.defn(name="compute_due_at")
+    async def compute_due_at(request: DueTimeRequest) -> datetime:
+        return request.start + timedelta(seconds=due_seconds)
+
+    @activity.defn(name="case_policy")
+    async def case_policy() -> CasePolicy:
+        return CasePolicy(
+            warning_fraction=warning_fraction,
+            sign_for_minutes={tier: sign_for_seconds / 60 for tier in (1, 3, 7, 11)},
+            escalation_delays=[timedelta(seconds=s) for s in escalation_seconds],
+            reopen_limit=reopen_limit,
+            visit_attempts=visit_attempts,
+        )
+
+    return [compute_due_at, case_policy]

@@ -1,0 +1,136 @@
+"""Driving a case in workflow tests: start it, find its open tasks, act as each role."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlmodel import col, select
+from temporalio.client import Client, WorkflowHandle
+
+from hotline.contracts import (
+    ActionResult,
+    Actor,
+    CaseIntake,
+    Decision,
+    Review,
+    SignFor,
+    TaskReply,
+    Visit,
+)
+from hotline.db import SessionFactory
+from hotline.enums import AssignmentStatus, Rating, Role
+from hotline.models import Assignment, CaseEvent
+from tests.helpers import case_intake, eventually
+from workflows import CaseWorkflow
+
+DISPATCHER = Actor(user="dispatcher", role=Role.DISPATCHER)
+VISITOR = Actor(user="visitor", role=Role.VISIT_OPERATOR)
+SUPERVISOR = Actor(user="supervisor1", role=Role.SUPERVISOR)
+
+
+def department(code: str) -> Actor:
+    return Actor(user=f"{code}-clerk", role=Role.DEPARTMENT, department=code)
+
+
+def rid() -> str:
+    return uuid.uuid4().hex
+
+
+class CaseDriver:
+    def __init__(self, client: Client, sessions: SessionFactory, task_queue: str) -> None:
+        self.client, self.sessions, self.task_queue = client, sessions, task_queue
+
+    async def start(self, intake: CaseIntake | None = None) -> WorkflowHandle:
+        intake = intake or case_intake()
+        return await self.client.start_workflow(
+            CaseWorkflow.run, intake, id=intake.case_number, task_queue=self.task_queue
+        )
+
+    async def open_tasks(self, case_number: str, expected: int) -> list[Assignment]:
+        """The case's live tasks once exactly `expected` are open with a token."""
+
+        async def probe() -> list[Assignment] | None:
+            async with self.sessions() as session:
+                rows = list(
+                    (
+                        await session.execute(
+                            select(Assignment)
+                            .where(
+                                Assignment.case_number == case_number,
+                                col(Assignment.status).in_([AssignmentStatus.OPEN, AssignmentStatus.SIGNED]),
+                                col(Assignment.task_token).is_not(None),
+                            )
+                            .order_by(col(Assignment.task_id))
+                        )
+                    ).scalars()
+                )
+            return rows if len(rows) == expected else None
+
+        return await eventually(probe)
+
+    async def reply(self, task: Assignment, text: str = "已处理") -> None:
+        assert task.task_token is not None
+        await self.client.get_async_activity_handle(task_token=task.task_token).complete(
+            TaskReply(text=text, actor=department(task.department_code), replied_at=datetime.now(UTC))
+        )
+
+    async def sign_for(
+        self, handle: WorkflowHandle, task: Assignment, actor: Actor | None = None
+    ) -> ActionResult:
+        action = SignFor(
+            actor=actor or department(task.department_code), request_id=rid(), task_id=task.task_id
+        )
+        return await handle.execute_update(CaseWorkflow.sign_for, action)
+
+    async def review(
+        self, handle: WorkflowHandle, accept: bool = True, reason: str | None = None
+    ) -> ActionResult:
+        return await handle.execute_update(
+            CaseWorkflow.review, Review(actor=DISPATCHER, request_id=rid(), accept=accept, reason=reason)
+        )
+
+    async def visit(
+        self, handle: WorkflowHandle, rating: Rating | None = Rating.SATISFIED, resolved: bool = True
+    ) -> ActionResult:
+        reached = rating is not None
+        action = Visit(
+            actor=VISITOR,
+            request_id=rid(),
+            reached=reached,
+            resolved=resolved if reached else None,
+            rating=rating,
+        )
+        return await handle.execute_update(CaseWorkflow.visit, action)
+
+    async def decide(self, handle: WorkflowHandle, close_as_is: bool) -> ActionResult:
+        action = Decision(
+            actor=SUPERVISOR, request_id=rid(), close_as_is=close_as_is, reason="已尽力，按现状办结"
+        )
+        return await handle.execute_update(CaseWorkflow.decide, action)
+
+    async def timeline(self, case_number: str) -> list[CaseEvent]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.execute(
+                        select(CaseEvent)
+                        .where(CaseEvent.case_number == case_number)
+                        .order_by(col(CaseEvent.seq))
+                    )
+                ).scalars()
+            )
+
+    async def kinds(self, case_number: str) -> list[str]:
+        return [event.kind for event in await self.timeline(case_number)]
+
+    async def handle_to_reply(self, handle: WorkflowHandle, expected_tasks: int = 1) -> None:
+        """Every open task is signed for and replied to; waits until the case awaits review."""
+        for task in await self.open_tasks(handle.id, expected_tasks):
+            await self.sign_for(handle, task)
+            await self.reply(task)
+
+        async def replied() -> bool:
+            return (await handle.query(CaseWorkflow.state)).status == "replied"
+
+        await eventually(replied)

@@ -1,0 +1,22 @@
+"""Validators' refusals: typed errors that reject an Update before it reaches the history.
+
+Each code is stable; the API maps it to an HTTP status (api/actions.py).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from temporalio.exceptions import ApplicationError
+
+WRONG_STATE = "wrong_state"
+NOT_YOUR_TASK = "not_your_task"
+ROLE_NOT_ALLOWED = "role_not_allowed"
+TASK_NOT_FOUND = "task_not_found"
+TASK_NOT_OPEN = "task_not_open"
+REASON_REQUIRED = "reason_required"
+INCOMPLETE_VISIT = "incomplete_visit"
+
+
+def refuse(code: str, message: str) -> NoReturn:
+    raise ApplicationError(message, type=code, non_retryable=True)
