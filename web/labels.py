@@ -3,7 +3,9 @@
 STATUS = {
     "registered": "已受理",
     "handling": "办理中",
-    "replied": "已答复",
+    "replied": "待审核",
+    "visiting": "待回访",
+    "awaiting_decision": "待督办决定",
     "closed": "已办结",
 }
 CHANNEL = {
@@ -37,4 +39,4 @@ ROLE = {
     "system": "系统",
 }
 ASSIGNMENT_ROLE = {"lead": "主办", "assisting": "协办"}
-ASSIGNMENT_STATUS = {"open": "待办理", "replied": "已答复"}
+ASSIGNMENT_STATUS = {"open": "待签收", "signed": "办理中", "replied": "已答复"}
