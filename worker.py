@@ -23,12 +23,14 @@ from hotline.temporal import connect
 from workflows import ALL_WORKFLOWS
 
 
-def case_activities(sessions: SessionFactory, settings: Settings) -> list[Callable[..., Any]]:
+def case_activities(client: Client, sessions: SessionFactory, settings: Settings) -> list[Callable[..., Any]]:
     deadlines = DeadlineActivities(settings)
+    department_tasks = DepartmentTaskActivities(sessions, client)
     return [
         ReadModelActivities(sessions).project,
         RoutingActivities(sessions).propose_route,
-        DepartmentTaskActivities(sessions).department_task,
+        department_tasks.department_task,
+        department_tasks.withdraw_task,
         deadlines.compute_due_at,
         deadlines.case_policy,
     ]
@@ -43,7 +45,7 @@ def build_worker(
 ) -> Worker:
     """A worker for cases. `replace_activities` swaps activities by name (tests inject short clocks)."""
     replaced = {_activity_name(a) for a in replace_activities}
-    activities = [a for a in case_activities(sessions, settings) if _activity_name(a) not in replaced]
+    activities = [a for a in case_activities(client, sessions, settings) if _activity_name(a) not in replaced]
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,

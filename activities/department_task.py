@@ -8,16 +8,19 @@ completion). A retried attempt has a new token, so the row always holds the one 
 from __future__ import annotations
 
 from temporalio import activity
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
-from hotline.contracts import TaskAssignment, TaskReply
+from hotline.contracts import TaskAssignment, TaskReply, TaskWithdrawal
 from hotline.db import SessionFactory, upsert
 from hotline.enums import AssignmentStatus
 from hotline.models import Assignment
 
 
 class DepartmentTaskActivities:
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, client: Client) -> None:
         self._sessions = sessions
+        self._client = client
 
     @activity.defn(name="department_task")
     async def department_task(self, assignment: TaskAssignment) -> TaskReply:
@@ -35,3 +38,19 @@ class DepartmentTaskActivities:
             await session.execute(upsert(session, Assignment, row, keys=["task_id"], update=["task_token"]))
             await session.commit()
         activity.raise_complete_async()
+
+    @activity.defn(name="withdraw_task")
+    async def withdraw_task(self, withdrawal: TaskWithdrawal) -> bool:
+        """Tell Temporal the department's task was withdrawn (re-route). False when the department's
+        reply got there first: the workflow then receives that reply and records it as void."""
+        async with self._sessions() as session:
+            task = await session.get(Assignment, withdrawal.task_id)
+        if task is None or task.task_token is None:
+            return False
+        try:
+            await self._client.get_async_activity_handle(task_token=task.task_token).report_cancellation()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True

@@ -51,6 +51,15 @@ class Place(BaseModel):
     longitude: float | None = None
 
 
+class Route(BaseModel):
+    mode: DispatchMode
+    lead: str
+    assisting: list[str] = Field(default_factory=list)
+    team: str | None = None
+    level: Level
+    tier: int
+
+
 class CaseIntake(BaseModel):
     """The workflow's input: everything the citizen told us, plus who registered it."""
 
@@ -66,21 +75,13 @@ class CaseIntake(BaseModel):
     content: str
     received_at: datetime
     registered_by: Actor
+    route: Route | None = None  # the dispatcher's route; None lets the catalogue decide
 
 
 class RouteRequest(BaseModel):
     category: str
     district: str
     street: str | None = None
-
-
-class Route(BaseModel):
-    mode: DispatchMode
-    lead: str
-    assisting: list[str] = Field(default_factory=list)
-    team: str | None = None
-    level: Level
-    tier: int
 
 
 class DueTimeRequest(BaseModel):
@@ -207,6 +208,18 @@ class Visit(Action):
     resolved: bool | None = None
     rating: Rating | None = None
     comment: str = ""
+
+
+class Reroute(Action):
+    """改派: the dispatcher sends the case to other departments before the reply."""
+
+    route: Route
+    reason: str
+
+
+class TaskWithdrawal(BaseModel):
+    case_number: str
+    task_id: str
 
 
 class Decision(Action):

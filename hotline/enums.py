@@ -74,6 +74,7 @@ class AssignmentStatus(StrEnum):
     OPEN = "open"
     SIGNED = "signed"
     REPLIED = "replied"
+    VOID = "void"  # withdrawn by a re-route; a reply that still arrives is kept but never applied
 
 
 class Role(StrEnum):
@@ -90,6 +91,8 @@ class Role(StrEnum):
 class EventKind(StrEnum):
     REGISTERED = "registered"
     DISPATCHED = "dispatched"
+    REROUTED = "rerouted"
+    REPLY_VOID = "reply_void"
     SIGNED_FOR = "signed_for"
     SIGN_FOR_LATE = "sign_for_late"
     WARNING = "warning"

@@ -25,8 +25,9 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from hotline import routing
 from hotline import search_attributes as sa
-from hotline.contracts import Actor, CaseIntake, Citizen, Place
+from hotline.contracts import Actor, CaseIntake, Citizen, Place, RouteRequest
 from hotline.db import insert_for
 from hotline.enums import CaseStatus
 from hotline.errors import Conflict, Invalid
@@ -55,6 +56,11 @@ async def submit(
     actor: Actor,
 ) -> IntakeReceipt:
     await _check_reference(session, case_in)
+    route = await routing.decide_route(
+        session=session,
+        request=RouteRequest(category=case_in.category, district=case_in.district, street=case_in.street),
+        choice=case_in.route,
+    )
     request_hash = _request_hash(case_in)
     key, created = await _claim(session, config, idempotency_key, request_hash)
     intake = CaseIntake(
@@ -80,6 +86,7 @@ async def submit(
         content=case_in.content,
         received_at=key.created_at,
         registered_by=actor,
+        route=route,
     )
     await _start_workflow(client, config, intake)
     return IntakeReceipt(case_number=key.case_number, tracking_code=key.tracking_code, created=created)

@@ -7,13 +7,14 @@ the territorial office of the case's place, so one rule serves every place.
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
 from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hotline.contracts import Route, RouteRequest
 from hotline.enums import DepartmentKind, DispatchMode, Level
-from hotline.errors import NotFound
+from hotline.errors import Invalid, NotFound
 from hotline.models import Category, Department, DispatchRule
 
 DEFAULT_TIER = 7
@@ -85,3 +86,75 @@ async def _resolve(session: AsyncSession, code: str, request: RouteRequest) -> D
     if department is None:
         raise NotFound("department_not_found", f"No active department for {code!r} at {request.district}.")
     return department
+
+
+_LEVEL_RANK = {Level.STREET: 0, Level.DISTRICT: 1, Level.CITY: 2}
+
+
+class RouteChoice(BaseModel):
+    """The dispatcher's decision: the proposal as it is, or changed."""
+
+    mode: DispatchMode
+    lead: str = Field(max_length=80)
+    assisting: list[str] = Field(default_factory=list, max_length=20)
+    team: str | None = Field(default=None, max_length=120)
+
+
+async def decide_route(*, session: AsyncSession, request: RouteRequest, choice: RouteChoice | None) -> Route:
+    """The route a case goes out on: the catalogue's proposal, or the dispatcher's checked choice."""
+    proposal = await propose_route(session=session, request=request)
+    if choice is None:
+        return proposal
+    _check_shape(choice)
+    departments = {
+        d.code: d
+        for d in (
+            await session.execute(
+                select(Department).where(col(Department.code).in_([choice.lead, *choice.assisting]))
+            )
+        ).scalars()
+    }
+    missing = [
+        code
+        for code in (choice.lead, *choice.assisting)
+        if code not in departments or not departments[code].active
+    ]
+    if missing:
+        raise Invalid("unknown_department", f"No active department {', '.join(missing)}.", {"field": "route"})
+    lead = departments[choice.lead]
+    if _LEVEL_RANK[Level(lead.level)] < _LEVEL_RANK[proposal.level]:
+        raise Invalid(
+            "level_pushed_down",
+            f"This appeal belongs to the {proposal.level.value} level; its lead cannot be a "
+            f"{lead.level}-level department (responsibility is not pushed down to the grassroots).",
+            {"field": "route.lead", "proposed_level": proposal.level.value},
+        )
+    return Route(
+        mode=choice.mode,
+        lead=choice.lead,
+        assisting=[code for code in dict.fromkeys(choice.assisting) if code != choice.lead],
+        team=choice.team,
+        level=Level(lead.level),
+        tier=proposal.tier,
+    )
+
+
+def _check_shape(choice: RouteChoice) -> None:
+    if choice.mode == DispatchMode.DIRECT and choice.assisting:
+        raise Invalid(
+            "route_mode_mismatch",
+            "A direct dispatch has one department and no assisting ones.",
+            {"field": "route.assisting"},
+        )
+    if choice.mode == DispatchMode.PARALLEL and not choice.assisting:
+        raise Invalid(
+            "route_mode_mismatch",
+            "A parallel dispatch needs at least one assisting department.",
+            {"field": "route.assisting"},
+        )
+    if choice.mode == DispatchMode.TASK_FORCE and (not choice.team or len(choice.assisting) < 2):
+        raise Invalid(
+            "route_mode_mismatch",
+            "A task force needs a team name and at least two assisting departments.",
+            {"field": "route.team"},
+        )

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from hotline.enums import AppealType, Channel
+from hotline.routing import RouteChoice
 
 Tier = Literal[1, 3, 7, 11]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9-]{5,19}$")]
@@ -51,6 +52,9 @@ class CaseCreate(BaseModel):
     )
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    route: RouteChoice | None = Field(
+        default=None, description="The dispatcher's route; omitted, the dispatch catalogue's proposal is used"
+    )
 
     @model_validator(mode="after")
     def _contact_unless_anonymous(self) -> CaseCreate:

@@ -16,6 +16,8 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, CancelledError
+from temporalio.workflow import ActivityCancellationType, ActivityHandle
 
 with workflow.unsafe.imports_passed_through():
     from hotline import search_attributes as sa
@@ -35,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         DueTimeRequest,
         Notification,
         Projection,
+        Reroute,
         Review,
         Route,
         RouteRequest,
@@ -42,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         TaskAssignment,
         TaskReply,
         TaskView,
+        TaskWithdrawal,
         Visit,
     )
     from hotline.enums import (
@@ -82,6 +86,8 @@ class CaseWorkflow:
         self._route: Route | None = None
         self._tier = intake.tier or 7
         self._tasks: dict[str, TaskView] = {}
+        self._work: dict[str, asyncio.Future[None]] = {}  # each task's activity and clock, by task id
+        self._activities: dict[str, ActivityHandle[TaskReply]] = {}
         self._to_reissue: list[str] = []  # departments whose work goes back to handling
         self._escalation = 0
         self._reopens = 0
@@ -97,7 +103,7 @@ class CaseWorkflow:
     async def run(self, intake: CaseIntake) -> CaseOutcome:
         await self._register()
         self._policy = await self._load_policy()
-        await self._dispatch(await self._propose_route())
+        await self._dispatch(self._intake.route or await self._propose_route())
         while self._close_reason is None:
             await self._handle()
             await self._wait_while(CaseStatus.REPLIED)  # the dispatcher reviews
@@ -153,6 +159,48 @@ class CaseWorkflow:
                 refusals.TASK_NOT_OPEN,
                 f"Task {task.task_id} is {task.status.value}; only an open task is signed for.",
             )
+
+    @workflow.update
+    async def reroute(self, action: Reroute) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        route = action.route
+        wanted = {route.lead: AssignmentRole.LEAD} | {d: AssignmentRole.ASSISTING for d in route.assisting}
+        live = [t for t in self._tasks.values() if self._is_live(t)]
+        withdrawn = [t for t in live if wanted.get(t.department) != t.role]
+        staying = {t.department for t in live if t not in withdrawn}
+        for task in withdrawn:
+            task.status = AssignmentStatus.VOID
+        due_at = await self._due_at()
+        opened = [self._new_task(d, role, due_at) for d, role in wanted.items() if d not in staying]
+        self._route = route
+        workflow.upsert_search_attributes([sa.CASE_DEPARTMENTS.value_set(self._departments())])
+        await self._record(
+            EventKind.REROUTED,
+            action.actor,
+            f"改派（{_MODE_LABELS[route.mode]}）：{action.reason}",
+            data={
+                "reason": action.reason,
+                "lead": route.lead,
+                "assisting": route.assisting,
+                "withdrawn": [t.task_id for t in withdrawn],
+                "opened": [t.task_id for t in opened],
+            },
+            case=CasePatch(lead_department=route.lead, dispatch_mode=route.mode),
+            assignments=[AssignmentPatch(task_id=t.task_id, status=AssignmentStatus.VOID) for t in withdrawn],
+        )
+        for task in withdrawn:
+            await self._withdraw(task)
+        return self._remember(action)
+
+    @reroute.validator
+    def _validate_reroute(self, action: Reroute) -> None:
+        if action.request_id in self._results:
+            return
+        self._require(action.actor, Role.DISPATCHER)
+        self._require_status(CaseStatus.HANDLING, "re-routed")
+        if not action.reason.strip():
+            refuse(refusals.REASON_REQUIRED, "Say why the case is re-routed.")
 
     @workflow.update
     async def review(self, action: Review) -> ActionResult:
@@ -326,9 +374,11 @@ class CaseWorkflow:
         workflow.upsert_search_attributes([sa.CASE_DUE_AT.value_set(due_at)])
 
     async def _handle(self) -> None:
-        """Every live task runs (with its clock) until its department replies; then the case has replied."""
-        live = [t for t in self._tasks.values() if t.status in _LIVE_TASK]
-        await asyncio.gather(*(self._department_task(task) for task in live))
+        """Every task runs (with its clock) until its department replies or it is withdrawn; tasks
+        opened meanwhile (re-route) run too. Then the case has replied."""
+        await workflow.wait_condition(lambda: all(work.done() for work in self._work.values()))
+        for work in self._work.values():
+            work.result()  # a task that failed fails the case, visibly
         self._set_status(CaseStatus.REPLIED)
         await self._record(
             EventKind.AWAITING_REVIEW,
@@ -339,7 +389,7 @@ class CaseWorkflow:
 
     async def _department_task(self, task: TaskView) -> None:
         clock = asyncio.ensure_future(self._watch_clock(task))
-        reply = await workflow.execute_activity(
+        activity = workflow.start_activity(
             "department_task",
             TaskAssignment(
                 case_number=self._intake.case_number,
@@ -353,7 +403,31 @@ class CaseWorkflow:
             activity_id=task.task_id,
             start_to_close_timeout=DEPARTMENT_TASK_TIMEOUT,
             retry_policy=STEP_RETRY,
+            # A withdrawn task ends only when Temporal confirms it, so a reply racing the
+            # withdrawal reaches us and is recorded as void instead of vanishing.
+            cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         )
+        self._activities[task.task_id] = activity
+        try:
+            reply = await activity
+        except ActivityError as error:
+            if task.status == AssignmentStatus.VOID and isinstance(error.cause, CancelledError):
+                await clock
+                return
+            raise
+        if task.status == AssignmentStatus.VOID:
+            await clock
+            await self._record(
+                EventKind.REPLY_VOID,
+                reply.actor,
+                "答复作废（任务已改派）",
+                data={
+                    "task_id": task.task_id,
+                    "text": reply.text,
+                    "replied_at": reply.replied_at.isoformat(),
+                },
+            )
+            return
         task.status = AssignmentStatus.REPLIED
         await clock  # its timers end as soon as the task is no longer live
         await self._record(
@@ -491,6 +565,7 @@ class CaseWorkflow:
     # ---- helpers ---------------------------------------------------------------------------------
 
     def _new_task(self, department: str, role: AssignmentRole, due_at: datetime) -> TaskView:
+        """A department's new task; its activity and clock start running at once."""
         task_id = f"{self._intake.case_number}-T{len(self._tasks) + 1}"
         task = TaskView(
             task_id=task_id,
@@ -501,7 +576,18 @@ class CaseWorkflow:
             due_at=due_at,
         )
         self._tasks[task_id] = task
+        self._work[task_id] = asyncio.ensure_future(self._department_task(task))
         return task
+
+    async def _withdraw(self, task: TaskView) -> None:
+        self._activities[task.task_id].cancel()
+        await workflow.execute_activity(
+            "withdraw_task",
+            TaskWithdrawal(case_number=self._intake.case_number, task_id=task.task_id),
+            result_type=bool,
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=STEP_RETRY,
+        )
 
     def _departments(self) -> list[str]:
         return list(dict.fromkeys(t.department for t in self._tasks.values()))

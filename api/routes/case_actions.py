@@ -3,10 +3,11 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentUser, IdempotencyKey, TemporalDep
-from hotline import actions
+from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
+from hotline import actions, dispatch
 from hotline.contracts import ActionResult, Decision, Review, Visit
 from hotline.enums import Rating, Role
+from hotline.routing import RouteChoice
 
 router = APIRouter(prefix="/api/v1/cases/{case_number}", tags=["case actions"])
 
@@ -24,9 +25,35 @@ class VisitIn(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
+class RerouteIn(BaseModel):
+    route: RouteChoice
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class DecisionIn(BaseModel):
     close_as_is: bool
     reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/reroute", response_model=ActionResult)
+async def reroute(
+    case_number: str,
+    body: RerouteIn,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """改派: other departments take over before the reply; withdrawn tasks are voided."""
+    return await dispatch.reroute(
+        session=session,
+        client=client,
+        principal=user,
+        case_number=case_number,
+        choice=body.route,
+        reason=body.reason,
+        idempotency_key=idempotency_key,
+    )
 
 
 @router.post("/review", response_model=ActionResult)

@@ -57,3 +57,64 @@ async def test_actions_on_an_unknown_case_are_not_found(api: httpx.AsyncClient, 
         headers=await login("visitor"),
     )
     assert response.status_code == 404 and response.json()["code"] == "case_not_found"
+
+
+async def test_reroute_through_the_api_checks_the_route_first(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    number, old_task = await _open_case(api, login)
+    dispatcher = await login("dispatcher")
+    pushed_down = await api.post(
+        f"/api/v1/cases/{number}/reroute",
+        json={"route": {"mode": "direct", "lead": "street.chengdong.dongguan"}, "reason": "交给街道"},
+        headers=dispatcher,
+    )
+    mismatch = await api.post(
+        f"/api/v1/cases/{number}/reroute",
+        json={"route": {"mode": "parallel", "lead": "company.realestate"}, "reason": "并行"},
+        headers=dispatcher,
+    )
+    moved = await api.post(
+        f"/api/v1/cases/{number}/reroute",
+        json={"route": {"mode": "direct", "lead": "company.realestate"}, "reason": "小区内部管网"},
+        headers=dispatcher,
+    )
+    assert pushed_down.status_code == 422 and pushed_down.json()["code"] == "level_pushed_down"
+    assert mismatch.status_code == 422 and mismatch.json()["code"] == "route_mode_mismatch"
+    assert moved.status_code == 200 and moved.json()["status"] == "handling"
+
+    water = await login("water")
+
+    async def withdrawn() -> bool:
+        tasks = (await api.get("/api/v1/tasks", headers=water)).json()
+        return any(t["task_id"] == old_task and t["status"] == "void" for t in tasks)
+
+    await eventually(withdrawn)
+    late = await api.post(f"/api/v1/tasks/{old_task}/reply", json={"text": "已修好"}, headers=water)
+    assert late.status_code == 409 and late.json()["code"] == "task_not_open"
+
+
+async def test_intake_with_the_dispatchers_own_route(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    route = {"mode": "parallel", "lead": "company.realestate", "assisting": ["company.water"]}
+    created = await api.post(
+        "/api/v1/cases",
+        json=appeal(route=route),
+        headers={**await login("dispatcher"), "Idempotency-Key": new_key()},
+    )
+    assert created.status_code == 201
+    number = created.json()["case_number"]
+    dispatcher = await login("dispatcher")
+
+    async def dispatched() -> dict[str, Any] | None:
+        response = await api.get(f"/api/v1/cases/{number}", headers=dispatcher)
+        case = response.json() if response.status_code == 200 else {"assignments": []}
+        return case if len(case["assignments"]) == 2 else None
+
+    case = await eventually(dispatched)
+    assert case["lead_department"] == "company.realestate"
+    assert {(a["department"], a["role"]) for a in case["assignments"]} == {
+        ("company.realestate", "lead"),
+        ("company.water", "assisting"),
+    }

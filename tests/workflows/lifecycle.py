@@ -13,7 +13,9 @@ from hotline.contracts import (
     Actor,
     CaseIntake,
     Decision,
+    Reroute,
     Review,
+    Route,
     SignFor,
     TaskReply,
     Visit,
@@ -102,6 +104,12 @@ class CaseDriver:
             rating=rating,
         )
         return await handle.execute_update(CaseWorkflow.visit, action)
+
+    async def reroute(
+        self, handle: WorkflowHandle, route: Route, reason: str = "职责不符，改派"
+    ) -> ActionResult:
+        action = Reroute(actor=DISPATCHER, request_id=rid(), route=route, reason=reason)
+        return await handle.execute_update(CaseWorkflow.reroute, action)
 
     async def decide(self, handle: WorkflowHandle, close_as_is: bool) -> ActionResult:
         action = Decision(
