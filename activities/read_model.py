@@ -13,9 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from temporalio import activity
 
-from hotline.contracts import AssignmentPatch, CaseEventRecord, CaseIntake, CasePatch, Projection
+from hotline.contracts import (
+    AssignmentPatch,
+    CaseEventRecord,
+    CaseIntake,
+    CasePatch,
+    Projection,
+    TaskAssignment,
+)
 from hotline.db import SessionFactory, upsert
-from hotline.enums import CaseStatus
+from hotline.enums import AssignmentStatus, CaseStatus
 from hotline.models import Assignment, Case, CaseEvent, OutboxMessage
 
 
@@ -30,6 +37,8 @@ class ReadModelActivities:
                 await _insert_case(session, projection.intake)
             await _insert_event(session, projection.event)
             await _patch_case(session, projection.event, projection.case)
+            for task in projection.opened_tasks:
+                await _open_task(session, task)
             for patch in projection.assignments:
                 await _patch_assignment(session, projection.event.case_number, patch)
             await _queue_notifications(session, projection)
@@ -91,6 +100,19 @@ async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: Case
 
 
 _CASE_COLUMNS = {"lead_department": "lead_department_code"}
+
+
+async def _open_task(session: AsyncSession, task: TaskAssignment) -> None:
+    row = {
+        "task_id": task.task_id,
+        "case_number": task.case_number,
+        "department_code": task.department,
+        "role": task.role.value,
+        "status": AssignmentStatus.OPEN.value,
+        "assigned_at": task.assigned_at,
+        "due_at": task.due_at,
+    }
+    await session.execute(upsert(session, Assignment, row, keys=["task_id"], update=[]))
 
 
 async def _queue_notifications(session: AsyncSession, projection: Projection) -> None:

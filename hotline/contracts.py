@@ -183,6 +183,8 @@ class Projection(BaseModel):
     case: CasePatch | None = None
     assignments: list[AssignmentPatch] = Field(default_factory=list)
     notifications: list[Notification] = Field(default_factory=list)
+    # Tasks opened since the last projection: their rows exist before any later patch touches them.
+    opened_tasks: list[TaskAssignment] = Field(default_factory=list)
 
 
 # ---- actions: Workflow Updates, each with the actor and a request id for safe retries ----------------

@@ -92,6 +92,7 @@ class EventKind(StrEnum):
     REGISTERED = "registered"
     DISPATCHED = "dispatched"
     REROUTED = "rerouted"
+    REISSUED = "reissued"
     REPLY_VOID = "reply_void"
     SIGNED_FOR = "signed_for"
     SIGN_FOR_LATE = "sign_for_late"

@@ -88,6 +88,7 @@ class CaseWorkflow:
         self._tasks: dict[str, TaskView] = {}
         self._work: dict[str, asyncio.Future[None]] = {}  # each task's activity and clock, by task id
         self._activities: dict[str, ActivityHandle[TaskReply]] = {}
+        self._unprojected: list[TaskView] = []  # opened tasks the read model does not have yet
         self._to_reissue: list[str] = []  # departments whose work goes back to handling
         self._escalation = 0
         self._reopens = 0
@@ -363,15 +364,25 @@ class CaseWorkflow:
     async def _reissue(self) -> None:
         """Give departments their work back (review sent back, or reopened): new tasks, a new clock."""
         due_at = await self._due_at()
-        for department in self._to_reissue:
-            role = (
-                AssignmentRole.LEAD
-                if self._route and department == self._route.lead
-                else AssignmentRole.ASSISTING
-            )
-            self._new_task(department, role, due_at)
+        opened = [
+            self._new_task(department, self._role_of(department), due_at) for department in self._to_reissue
+        ]
         self._to_reissue = []
         workflow.upsert_search_attributes([sa.CASE_DUE_AT.value_set(due_at)])
+        await self._record(
+            EventKind.REISSUED,
+            SYSTEM_ACTOR,
+            f"重新交办 {len(opened)} 个承办单位",
+            data={"opened": [t.task_id for t in opened], "due_at": due_at.isoformat()},
+            case=CasePatch(due_at=due_at),
+        )
+
+    def _role_of(self, department: str) -> AssignmentRole:
+        return (
+            AssignmentRole.LEAD
+            if self._route and department == self._route.lead
+            else AssignmentRole.ASSISTING
+        )
 
     async def _handle(self) -> None:
         """Every task runs (with its clock) until its department replies or it is withdrawn; tasks
@@ -387,18 +398,21 @@ class CaseWorkflow:
             case=CasePatch(status=self._status),
         )
 
+    def _assignment(self, task: TaskView) -> TaskAssignment:
+        return TaskAssignment(
+            case_number=self._intake.case_number,
+            task_id=task.task_id,
+            department=task.department,
+            role=task.role,
+            assigned_at=task.assigned_at,
+            due_at=task.due_at,
+        )
+
     async def _department_task(self, task: TaskView) -> None:
         clock = asyncio.ensure_future(self._watch_clock(task))
         activity = workflow.start_activity(
             "department_task",
-            TaskAssignment(
-                case_number=self._intake.case_number,
-                task_id=task.task_id,
-                department=task.department,
-                role=task.role,
-                assigned_at=task.assigned_at,
-                due_at=task.due_at,
-            ),
+            self._assignment(task),
             result_type=TaskReply,
             activity_id=task.task_id,
             start_to_close_timeout=DEPARTMENT_TASK_TIMEOUT,
@@ -576,6 +590,7 @@ class CaseWorkflow:
             due_at=due_at,
         )
         self._tasks[task_id] = task
+        self._unprojected.append(task)
         self._work[task_id] = asyncio.ensure_future(self._department_task(task))
         return task
 
@@ -677,6 +692,7 @@ class CaseWorkflow:
     ) -> None:
         """Append one event to the case's timeline and apply its changes to the read model."""
         async with self._record_lock:
+            opened, self._unprojected = self._unprojected, []
             self._seq += 1
             event = CaseEventRecord(
                 case_number=self._intake.case_number,
@@ -695,6 +711,7 @@ class CaseWorkflow:
                     case=case,
                     assignments=assignments or [],
                     notifications=notifications or [],
+                    opened_tasks=[self._assignment(task) for task in opened],
                 ),
                 start_to_close_timeout=LOCAL_TIMEOUT,
                 retry_policy=STEP_RETRY,
