@@ -23,6 +23,7 @@ from hotline.enums import (
     Level,
     Rating,
     Role,
+    TaskResultKind,
 )
 
 
@@ -117,8 +118,9 @@ class TaskAssignment(BaseModel):
 
 
 class TaskReply(BaseModel):
-    """What a department sends when it completes its task."""
+    """What a department sends when it completes its task: a reply, or a return with its reason."""
 
+    kind: TaskResultKind = TaskResultKind.REPLY
     text: str
     outcome: str = "resolved"
     contacted_citizen: bool = False
@@ -149,6 +151,10 @@ class AssignmentPatch(BaseModel):
     signed_at: datetime | None = None
     sign_for_late: bool | None = None
     overdue: bool | None = None
+    due_at: datetime | None = None
+    extension_requested_until: datetime | None = None
+    return_reason: str | None = None
+    return_justified: bool | None = None
     replied_at: datetime | None = None
     reply_text: str | None = None
     outcome: str | None = None
@@ -219,6 +225,30 @@ class Reroute(Action):
     reason: str
 
 
+class RuleReturn(Action):
+    """The dispatcher's ruling on a return (退单): justified → a new route; unjustified → back to the
+    same department, counted against it."""
+
+    task_id: str
+    justified: bool
+    reason: str
+    route: Route | None = None  # required when justified
+
+
+class RequestExtension(Action):
+    """延期申请: a department asks for more time."""
+
+    task_id: str
+    reason: str
+    due_at: datetime
+
+
+class RuleExtension(Action):
+    task_id: str
+    approve: bool
+    reason: str
+
+
 class TaskWithdrawal(BaseModel):
     case_number: str
     task_id: str
@@ -244,8 +274,11 @@ class TaskView(BaseModel):
     assigned_at: datetime
     due_at: datetime
     signed_at: datetime | None = None
+    warned: bool = False
     overdue: bool = False
     escalation_level: int = 0
+    extension_requested_until: datetime | None = None
+    return_reason: str | None = None
 
 
 class CaseView(BaseModel):

@@ -74,7 +74,15 @@ class AssignmentStatus(StrEnum):
     OPEN = "open"
     SIGNED = "signed"
     REPLIED = "replied"
+    RETURNED = "returned"  # 退单: sent back by the department; the dispatcher rules on it
     VOID = "void"  # withdrawn by a re-route; a reply that still arrives is kept but never applied
+
+
+class TaskResultKind(StrEnum):
+    """How a department completes its task."""
+
+    REPLY = "reply"  # 答复
+    RETURN = "return"  # 退单, with a reason
 
 
 class Role(StrEnum):
@@ -100,6 +108,10 @@ class EventKind(StrEnum):
     OVERDUE = "overdue"
     ESCALATED = "escalated"
     REPLIED = "replied"
+    RETURNED = "returned"
+    RETURN_RULED = "return_ruled"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_RULED = "extension_ruled"
     AWAITING_REVIEW = "awaiting_review"
     REVIEW_ACCEPTED = "review_accepted"
     REVIEW_SENT_BACK = "review_sent_back"

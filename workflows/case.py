@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
         Role,
     )
     from workflows import refusals
+    from workflows.clock import TaskClock, is_live
     from workflows.refusals import refuse
 
 LOCAL_TIMEOUT = timedelta(seconds=30)
@@ -73,11 +74,10 @@ _MODE_LABELS = {
     DispatchMode.TASK_FORCE: "专班",
 }
 _SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
-_LIVE_TASK = (AssignmentStatus.OPEN, AssignmentStatus.SIGNED)
 
 
 @workflow.defn
-class CaseWorkflow:
+class CaseWorkflow(TaskClock):
     @workflow.init
     def __init__(self, intake: CaseIntake) -> None:
         self._intake = intake
@@ -167,7 +167,7 @@ class CaseWorkflow:
             return self._results[action.request_id]
         route = action.route
         wanted = {route.lead: AssignmentRole.LEAD} | {d: AssignmentRole.ASSISTING for d in route.assisting}
-        live = [t for t in self._tasks.values() if self._is_live(t)]
+        live = [t for t in self._tasks.values() if is_live(t)]
         withdrawn = [t for t in live if wanted.get(t.department) != t.role]
         staying = {t.department for t in live if t not in withdrawn}
         for task in withdrawn:
@@ -466,48 +466,6 @@ class CaseWorkflow:
             ],
         )
 
-    async def _watch_clock(self, task: TaskView) -> None:
-        """The task's clock: sign-for window, warning, due time, then the escalation ladder.
-
-        Each checkpoint is a timer that ends early once the task is no longer live.
-        """
-        policy = self._policy
-        sign_by = task.assigned_at + policy.sign_for_window(self._tier)
-        if not await self._until(sign_by, lambda: task.status != AssignmentStatus.OPEN):
-            await self._task_event(task, EventKind.SIGN_FOR_LATE, "超时未签收", notify_department=True)
-        warn_at = task.assigned_at + (task.due_at - task.assigned_at) * policy.warning_fraction
-        if await self._until(warn_at, lambda: not self._is_live(task)):
-            return
-        await self._task_event(task, EventKind.WARNING, "即将超期预警", notify_department=True)
-        if await self._until(task.due_at, lambda: not self._is_live(task)):
-            return
-        task.overdue = True
-        await self._escalate(task, 1)
-        escalate_at = task.due_at
-        for level, delay in enumerate(policy.escalation_delays, start=2):
-            escalate_at += delay
-            if await self._until(escalate_at, lambda: not self._is_live(task)):
-                return
-            await self._escalate(task, level)
-
-    async def _escalate(self, task: TaskView, level: int) -> None:
-        task.escalation_level = level
-        self._escalation = max(self._escalation, level)
-        workflow.upsert_search_attributes([sa.CASE_ESCALATION_LEVEL.value_set(self._escalation)])
-        kind = EventKind.OVERDUE if level == 1 else EventKind.ESCALATED
-        await self._record(
-            kind,
-            SYSTEM_ACTOR,
-            f"{'超期，' if level == 1 else ''}升级至{level}级督办",
-            data={"task_id": task.task_id, "department": task.department, "level": level},
-            case=CasePatch(escalation_level=self._escalation),
-            assignments=[AssignmentPatch(task_id=task.task_id, overdue=True)],
-            notifications=[
-                Notification(recipient_kind="department", recipient=task.department, template=kind.value),
-                Notification(recipient_kind="supervisor", recipient=str(level), template=kind.value),
-            ],
-        )
-
     async def _visit_not_reached(self, action: Visit) -> None:
         self._visit_attempts += 1
         gave_up = self._visit_attempts >= self._policy.visit_attempts
@@ -610,47 +568,12 @@ class CaseWorkflow:
     def _lead_task(self) -> TaskView:
         return [t for t in self._tasks.values() if t.role == AssignmentRole.LEAD][-1]
 
-    @staticmethod
-    def _is_live(task: TaskView) -> bool:
-        return task.status in _LIVE_TASK
-
     def _set_status(self, status: CaseStatus) -> None:
         self._status = status
         workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(status.value)])
 
     async def _wait_while(self, status: CaseStatus) -> None:
         await workflow.wait_condition(lambda: self._status != status or self._close_reason is not None)
-
-    @staticmethod
-    async def _until(moment: datetime, stop: Any) -> bool:
-        """Sleep until `moment` unless `stop()` becomes true first; True when stopped early."""
-        remaining = (moment - workflow.now()).total_seconds()
-        if remaining <= 0:
-            return bool(stop())
-        try:
-            await workflow.wait_condition(stop, timeout=remaining)
-            return True
-        except TimeoutError:
-            return False
-
-    async def _task_event(
-        self, task: TaskView, kind: EventKind, summary: str, *, notify_department: bool
-    ) -> None:
-        notifications = (
-            [Notification(recipient_kind="department", recipient=task.department, template=kind.value)]
-            if notify_department
-            else []
-        )
-        await self._record(
-            kind,
-            SYSTEM_ACTOR,
-            summary,
-            data={"task_id": task.task_id, "department": task.department},
-            notifications=notifications,
-            assignments=[AssignmentPatch(task_id=task.task_id, sign_for_late=True)]
-            if kind == EventKind.SIGN_FOR_LATE
-            else [],
-        )
 
     def _own_task(self, actor: Actor, task_id: str) -> TaskView:
         task = self._tasks.get(task_id)
