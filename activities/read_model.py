@@ -134,9 +134,10 @@ async def _queue_notifications(session: AsyncSession, projection: Projection) ->
 
 
 async def _patch_assignment(session: AsyncSession, case_number: str, patch: AssignmentPatch) -> None:
-    values = {
-        k: getattr(v, "value", v) for k, v in patch.model_dump(exclude_none=True, exclude={"task_id"}).items()
-    }
+    dumped = patch.model_dump(exclude_none=True, exclude={"task_id", "extension_ruled"})
+    values = {k: getattr(v, "value", v) for k, v in dumped.items()}
+    if patch.extension_ruled:
+        values["extension_requested_until"] = None
     if not values:
         return
     await session.execute(

@@ -24,6 +24,8 @@ _REFUSAL_ERRORS: dict[str, type[DomainError]] = {
     refusals.TASK_NOT_FOUND: NotFound,
     refusals.REASON_REQUIRED: Invalid,
     refusals.INCOMPLETE_VISIT: Invalid,
+    refusals.ROUTE_REQUIRED: Invalid,
+    refusals.DUE_IN_PAST: Invalid,
 }
 
 

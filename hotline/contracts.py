@@ -153,6 +153,7 @@ class AssignmentPatch(BaseModel):
     overdue: bool | None = None
     due_at: datetime | None = None
     extension_requested_until: datetime | None = None
+    extension_ruled: bool = False  # clears the pending request
     return_reason: str | None = None
     return_justified: bool | None = None
     replied_at: datetime | None = None

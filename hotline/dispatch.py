@@ -1,4 +1,4 @@
-"""派 Dispatch decisions on a running case: re-routing to other departments before the reply."""
+"""派 Dispatch decisions on a running case: re-routing, rulings on returns and extensions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,73 @@ from temporalio.client import Client
 
 from hotline import actions, routing
 from hotline.auth import Principal
-from hotline.contracts import ActionResult, Reroute, RouteRequest
+from hotline.contracts import ActionResult, Reroute, Route, RouteRequest, RuleExtension, RuleReturn
 from hotline.enums import Role
-from hotline.errors import NotFound
+from hotline.errors import Invalid, NotFound
 from hotline.models import Case
+
+
+async def _route_for(session: AsyncSession, case_number: str, choice: routing.RouteChoice) -> Route:
+    case = await session.get(Case, case_number)
+    if case is None:
+        raise NotFound("case_not_found", f"No case {case_number}.")
+    request = RouteRequest(category=case.category_code, district=case.district_code, street=case.street_code)
+    return await routing.decide_route(session=session, request=request, choice=choice)
+
+
+async def rule_return(
+    *,
+    session: AsyncSession,
+    client: Client,
+    principal: Principal,
+    case_number: str,
+    task_id: str,
+    justified: bool,
+    reason: str,
+    choice: routing.RouteChoice | None,
+    idempotency_key: str | None,
+) -> ActionResult:
+    """The dispatcher's ruling on a return: justified goes to `choice`; unjustified goes back."""
+    principal.require(Role.DISPATCHER)
+    if justified and choice is None:
+        raise Invalid(
+            "route_required",
+            "A justified return needs the route the case goes to instead.",
+            {"field": "route"},
+        )
+    route = await _route_for(session, case_number, choice) if justified and choice else None
+    action = RuleReturn(
+        actor=principal.actor,
+        request_id=actions.request_id(idempotency_key),
+        task_id=task_id,
+        justified=justified,
+        reason=reason,
+        route=route,
+    )
+    return await actions.execute(client=client, case_number=case_number, update="rule_return", action=action)
+
+
+async def rule_extension(
+    *,
+    client: Client,
+    principal: Principal,
+    case_number: str,
+    task_id: str,
+    approve: bool,
+    reason: str,
+    idempotency_key: str | None,
+) -> ActionResult:
+    principal.require(Role.DISPATCHER)
+    action = RuleExtension(
+        actor=principal.actor,
+        request_id=actions.request_id(idempotency_key),
+        task_id=task_id,
+        approve=approve,
+        reason=reason,
+    )
+    return await actions.execute(
+        client=client, case_number=case_number, update="rule_extension", action=action
+    )
 
 
 async def reroute(

@@ -188,6 +188,10 @@ class Assignment(SQLModel, table=True):
     signed_at: datetime | None = _when(nullable=True)
     sign_for_late: bool = False
     overdue: bool = False
+    extension_requested_until: datetime | None = _when(nullable=True)
+    return_reason: str | None = None
+    # 无故退单 counts against the department: False here is an unjustified return.
+    return_justified: bool | None = None
     replied_at: datetime | None = _when(nullable=True)
     reply_text: str | None = None
     outcome: str | None = Field(default=None, max_length=32)

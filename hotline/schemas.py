@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from hotline.enums import AppealType, Channel
 from hotline.routing import RouteChoice
@@ -74,6 +74,15 @@ class TaskReplyCreate(BaseModel):
     outcome: Literal["resolved", "explained", "partly_resolved", "unresolvable"] = "resolved"
     contacted_citizen: bool = False
     contacted_at: datetime | None = None
+
+
+class TaskReturnCreate(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ExtensionCreate(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    due_at: AwareDatetime = Field(description="The due time the department asks for")
 
 
 class CasePublic(BaseModel):

@@ -15,11 +15,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from hotline import actions
 from hotline.auth import Principal
-from hotline.contracts import ActionResult, SignFor, TaskReply
-from hotline.enums import AssignmentStatus, Role
+from hotline.contracts import ActionResult, RequestExtension, SignFor, TaskReply
+from hotline.enums import AssignmentStatus, Role, TaskResultKind
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Assignment, Case
-from hotline.schemas import TaskPublic, TaskReplyCreate
+from hotline.schemas import ExtensionCreate, TaskPublic, TaskReplyCreate
 
 
 async def inbox(
@@ -53,28 +53,67 @@ async def inbox(
 async def reply(
     *, session: AsyncSession, client: Client, principal: Principal, task_id: str, reply_in: TaskReplyCreate
 ) -> None:
-    principal.require(Role.DEPARTMENT)
-    task = await _own_open_task(session, principal, task_id)
-    assert task.task_token is not None
+    """答复: completes the department's task with its reply."""
     now = datetime.now(UTC)
     if reply_in.contacted_at is not None and reply_in.contacted_at > now:
         raise Invalid("contacted_in_future", "contacted_at lies in the future.", {"field": "contacted_at"})
-    handle = client.get_async_activity_handle(task_token=task.task_token)
+    result = TaskReply(
+        text=reply_in.text,
+        outcome=reply_in.outcome,
+        contacted_citizen=reply_in.contacted_citizen,
+        contacted_at=reply_in.contacted_at,
+        actor=principal.actor,
+        replied_at=now,
+    )
+    await _complete(session=session, client=client, principal=principal, task_id=task_id, result=result)
+
+
+async def return_task(
+    *, session: AsyncSession, client: Client, principal: Principal, task_id: str, reason: str
+) -> None:
+    """退单: completes the department's task by sending it back with a reason; the dispatcher rules."""
+    result = TaskReply(
+        kind=TaskResultKind.RETURN, text=reason, actor=principal.actor, replied_at=datetime.now(UTC)
+    )
+    await _complete(session=session, client=client, principal=principal, task_id=task_id, result=result)
+
+
+async def _complete(
+    *, session: AsyncSession, client: Client, principal: Principal, task_id: str, result: TaskReply
+) -> None:
+    principal.require(Role.DEPARTMENT)
+    task = await _own_open_task(session, principal, task_id)
+    assert task.task_token is not None
     try:
-        await handle.complete(
-            TaskReply(
-                text=reply_in.text,
-                outcome=reply_in.outcome,
-                contacted_citizen=reply_in.contacted_citizen,
-                contacted_at=reply_in.contacted_at,
-                actor=principal.actor,
-                replied_at=now,
-            )
-        )
+        await client.get_async_activity_handle(task_token=task.task_token).complete(result)
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise Conflict("task_not_open", "This task was already completed or withdrawn.") from error
         raise
+
+
+async def request_extension(
+    *,
+    session: AsyncSession,
+    client: Client,
+    principal: Principal,
+    task_id: str,
+    extension_in: ExtensionCreate,
+    idempotency_key: str | None,
+) -> ActionResult:
+    """延期申请: the department asks for more time; the dispatcher rules."""
+    principal.require(Role.DEPARTMENT)
+    task = await _own_open_task(session, principal, task_id)
+    action = RequestExtension(
+        actor=principal.actor,
+        request_id=actions.request_id(idempotency_key),
+        task_id=task_id,
+        reason=extension_in.reason,
+        due_at=extension_in.due_at,
+    )
+    return await actions.execute(
+        client=client, case_number=task.case_number, update="request_extension", action=action
+    )
 
 
 async def sign_for(

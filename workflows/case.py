@@ -37,10 +37,13 @@ with workflow.unsafe.imports_passed_through():
         DueTimeRequest,
         Notification,
         Projection,
+        RequestExtension,
         Reroute,
         Review,
         Route,
         RouteRequest,
+        RuleExtension,
+        RuleReturn,
         SignFor,
         TaskAssignment,
         TaskReply,
@@ -57,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
         EventKind,
         Rating,
         Role,
+        TaskResultKind,
     )
     from workflows import refusals
     from workflows.clock import TaskClock, is_live
@@ -88,7 +92,10 @@ class CaseWorkflow(TaskClock):
         self._tasks: dict[str, TaskView] = {}
         self._work: dict[str, asyncio.Future[None]] = {}  # each task's activity and clock, by task id
         self._activities: dict[str, ActivityHandle[TaskReply]] = {}
-        self._unprojected: list[TaskView] = []  # opened tasks the read model does not have yet
+        self._unprojected: list[TaskView] = []
+        self._awaiting_ruling: set[str] = (
+            set()
+        )  # returned tasks the dispatcher has not ruled on  # opened tasks the read model does not have yet
         self._to_reissue: list[str] = []  # departments whose work goes back to handling
         self._escalation = 0
         self._reopens = 0
@@ -165,33 +172,12 @@ class CaseWorkflow(TaskClock):
     async def reroute(self, action: Reroute) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
-        route = action.route
-        wanted = {route.lead: AssignmentRole.LEAD} | {d: AssignmentRole.ASSISTING for d in route.assisting}
-        live = [t for t in self._tasks.values() if is_live(t)]
-        withdrawn = [t for t in live if wanted.get(t.department) != t.role]
-        staying = {t.department for t in live if t not in withdrawn}
-        for task in withdrawn:
-            task.status = AssignmentStatus.VOID
-        due_at = await self._due_at()
-        opened = [self._new_task(d, role, due_at) for d, role in wanted.items() if d not in staying]
-        self._route = route
-        workflow.upsert_search_attributes([sa.CASE_DEPARTMENTS.value_set(self._departments())])
-        await self._record(
-            EventKind.REROUTED,
+        await self._apply_route(
+            action.route,
             action.actor,
-            f"改派（{_MODE_LABELS[route.mode]}）：{action.reason}",
-            data={
-                "reason": action.reason,
-                "lead": route.lead,
-                "assisting": route.assisting,
-                "withdrawn": [t.task_id for t in withdrawn],
-                "opened": [t.task_id for t in opened],
-            },
-            case=CasePatch(lead_department=route.lead, dispatch_mode=route.mode),
-            assignments=[AssignmentPatch(task_id=t.task_id, status=AssignmentStatus.VOID) for t in withdrawn],
+            EventKind.REROUTED,
+            f"改派（{_MODE_LABELS[action.route.mode]}）：{action.reason}",
         )
-        for task in withdrawn:
-            await self._withdraw(task)
         return self._remember(action)
 
     @reroute.validator
@@ -202,6 +188,123 @@ class CaseWorkflow(TaskClock):
         self._require_status(CaseStatus.HANDLING, "re-routed")
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Say why the case is re-routed.")
+
+    @workflow.update
+    async def rule_return(self, action: RuleReturn) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        task = self._tasks[action.task_id]
+        self._awaiting_ruling.discard(task.task_id)
+        patch = AssignmentPatch(task_id=task.task_id, return_justified=action.justified)
+        if action.justified:
+            assert action.route is not None
+            summary = f"退单理由成立，改派：{action.reason}"
+            await self._apply_route(action.route, action.actor, EventKind.RETURN_RULED, summary, [patch])
+        else:
+            due_at = await self._due_at()
+            again = self._new_task(task.department, task.role, due_at)
+            await self._record(
+                EventKind.RETURN_RULED,
+                action.actor,
+                f"无故退单，退回原单位重办：{action.reason}",
+                data={
+                    "task_id": task.task_id,
+                    "justified": False,
+                    "reason": action.reason,
+                    "opened": [again.task_id],
+                },
+                assignments=[patch],
+                notifications=[
+                    Notification(
+                        recipient_kind="department", recipient=task.department, template="return_refused"
+                    )
+                ],
+            )
+        return self._remember(action)
+
+    @rule_return.validator
+    def _validate_rule_return(self, action: RuleReturn) -> None:
+        if action.request_id in self._results:
+            return
+        self._require(action.actor, Role.DISPATCHER)
+        if action.task_id not in self._awaiting_ruling:
+            refuse(refusals.WRONG_STATE, f"Task {action.task_id} is not a return awaiting a ruling.")
+        if not action.reason.strip():
+            refuse(refusals.REASON_REQUIRED, "Say why the return is or is not justified.")
+        if action.justified and action.route is None:
+            refuse(refusals.ROUTE_REQUIRED, "A justified return needs the route the case goes to instead.")
+
+    @workflow.update
+    async def request_extension(self, action: RequestExtension) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        task = self._tasks[action.task_id]
+        task.extension_requested_until = action.due_at
+        await self._record(
+            EventKind.EXTENSION_REQUESTED,
+            action.actor,
+            f"申请延期至 {action.due_at.isoformat(timespec='minutes')}：{action.reason}",
+            data={"task_id": task.task_id, "due_at": action.due_at.isoformat(), "reason": action.reason},
+            assignments=[AssignmentPatch(task_id=task.task_id, extension_requested_until=action.due_at)],
+            notifications=[
+                Notification(recipient_kind="dispatcher", recipient="dispatcher", template="extension")
+            ],
+        )
+        return self._remember(action)
+
+    @request_extension.validator
+    def _validate_request_extension(self, action: RequestExtension) -> None:
+        if action.request_id in self._results:
+            return
+        task = self._own_task(action.actor, action.task_id)
+        if not is_live(task):
+            refuse(
+                refusals.TASK_NOT_OPEN, f"Task {task.task_id} is {task.status.value}; it cannot be extended."
+            )
+        if task.extension_requested_until is not None:
+            refuse(
+                refusals.WRONG_STATE, "An extension request for this task is already waiting for a ruling."
+            )
+        if action.due_at <= task.due_at or action.due_at <= workflow.now():
+            refuse(
+                refusals.DUE_IN_PAST, "The wanted due time must be later than the current one and than now."
+            )
+        if not action.reason.strip():
+            refuse(refusals.REASON_REQUIRED, "Say why the department needs more time.")
+
+    @workflow.update
+    async def rule_extension(self, action: RuleExtension) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        task = self._tasks[action.task_id]
+        wanted, task.extension_requested_until = task.extension_requested_until, None
+        assert wanted is not None
+        if action.approve:
+            task.due_at, task.warned = wanted, False  # the clock starts again from the new due time
+            workflow.upsert_search_attributes([sa.CASE_DUE_AT.value_set(self._case_due_at())])
+        await self._record(
+            EventKind.EXTENSION_RULED,
+            action.actor,
+            f"{'同意' if action.approve else '不同意'}延期：{action.reason}",
+            data={"task_id": task.task_id, "approve": action.approve, "due_at": task.due_at.isoformat()},
+            case=CasePatch(due_at=self._case_due_at()) if action.approve else None,
+            assignments=[AssignmentPatch(task_id=task.task_id, due_at=task.due_at, extension_ruled=True)],
+            notifications=[
+                Notification(recipient_kind="department", recipient=task.department, template="extension")
+            ],
+        )
+        return self._remember(action)
+
+    @rule_extension.validator
+    def _validate_rule_extension(self, action: RuleExtension) -> None:
+        if action.request_id in self._results:
+            return
+        self._require(action.actor, Role.DISPATCHER)
+        task = self._tasks.get(action.task_id)
+        if task is None or not is_live(task) or task.extension_requested_until is None:
+            refuse(refusals.WRONG_STATE, f"No extension request is waiting on task {action.task_id}.")
+        if not action.reason.strip():
+            refuse(refusals.REASON_REQUIRED, "Give the reason for the ruling.")
 
     @workflow.update
     async def review(self, action: Review) -> ActionResult:
@@ -386,8 +489,10 @@ class CaseWorkflow(TaskClock):
 
     async def _handle(self) -> None:
         """Every task runs (with its clock) until its department replies or it is withdrawn; tasks
-        opened meanwhile (re-route) run too. Then the case has replied."""
-        await workflow.wait_condition(lambda: all(work.done() for work in self._work.values()))
+        opened meanwhile (re-route, a ruled return) run too. Then the case has replied."""
+        await workflow.wait_condition(
+            lambda: all(work.done() for work in self._work.values()) and not self._awaiting_ruling
+        )
         for work in self._work.values():
             work.result()  # a task that failed fails the case, visibly
         self._set_status(CaseStatus.REPLIED)
@@ -442,6 +547,9 @@ class CaseWorkflow(TaskClock):
                 },
             )
             return
+        if reply.kind == TaskResultKind.RETURN:
+            await self._returned(task, reply, clock)
+            return
         task.status = AssignmentStatus.REPLIED
         await clock  # its timers end as soon as the task is no longer live
         await self._record(
@@ -465,6 +573,70 @@ class CaseWorkflow(TaskClock):
                 )
             ],
         )
+
+    async def _returned(self, task: TaskView, reply: TaskReply, clock: asyncio.Future[None]) -> None:
+        task.status, task.return_reason = AssignmentStatus.RETURNED, reply.text
+        self._awaiting_ruling.add(task.task_id)
+        await clock
+        await self._record(
+            EventKind.RETURNED,
+            reply.actor,
+            f"退单：{reply.text[:80]}",
+            data={"task_id": task.task_id, "reason": reply.text},
+            occurred_at=reply.replied_at,
+            assignments=[
+                AssignmentPatch(
+                    task_id=task.task_id,
+                    status=AssignmentStatus.RETURNED,
+                    return_reason=reply.text,
+                    replied_at=reply.replied_at,
+                )
+            ],
+            notifications=[
+                Notification(recipient_kind="dispatcher", recipient="dispatcher", template="returned")
+            ],
+        )
+
+    async def _apply_route(
+        self,
+        route: Route,
+        actor: Actor,
+        kind: EventKind,
+        summary: str,
+        patches: list[AssignmentPatch] | None = None,
+    ) -> None:
+        """Send the case to `route`: live tasks of departments that leave are withdrawn, departments
+        that stay keep their task, new ones get a task with a fresh clock."""
+        wanted = {route.lead: AssignmentRole.LEAD} | {d: AssignmentRole.ASSISTING for d in route.assisting}
+        live = [t for t in self._tasks.values() if is_live(t)]
+        withdrawn = [t for t in live if wanted.get(t.department) != t.role]
+        staying = {t.department for t in live if t not in withdrawn}
+        for task in withdrawn:
+            task.status = AssignmentStatus.VOID
+        due_at = await self._due_at()
+        opened = [self._new_task(d, role, due_at) for d, role in wanted.items() if d not in staying]
+        self._route = route
+        workflow.upsert_search_attributes([sa.CASE_DEPARTMENTS.value_set(self._departments())])
+        await self._record(
+            kind,
+            actor,
+            summary,
+            data={
+                "lead": route.lead,
+                "assisting": route.assisting,
+                "withdrawn": [t.task_id for t in withdrawn],
+                "opened": [t.task_id for t in opened],
+            },
+            case=CasePatch(lead_department=route.lead, dispatch_mode=route.mode),
+            assignments=[AssignmentPatch(task_id=t.task_id, status=AssignmentStatus.VOID) for t in withdrawn]
+            + (patches or []),
+        )
+        for task in withdrawn:
+            await self._withdraw(task)
+
+    def _case_due_at(self) -> datetime:
+        live = [t.due_at for t in self._tasks.values() if is_live(t)]
+        return max(live) if live else max(t.due_at for t in self._tasks.values())
 
     async def _visit_not_reached(self, action: Visit) -> None:
         self._visit_attempts += 1

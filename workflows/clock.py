@@ -5,6 +5,7 @@ starts again from it; a reply, a return or a withdrawal stops it at once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -44,12 +45,15 @@ class TaskClock:
     _record: Callable[..., Any]
 
     async def _watch_clock(self, task: TaskView) -> None:
+        sign_for = asyncio.ensure_future(self._watch_sign_for(task))
+        while is_live(task) and await self._ladder(task, task.due_at):
+            pass  # the due time moved: start again from it
+        await sign_for
+
+    async def _watch_sign_for(self, task: TaskView) -> None:
         sign_by = task.assigned_at + self._policy.sign_for_window(self._tier)
         if not await until(sign_by, lambda: task.status != AssignmentStatus.OPEN):
             await self._task_event(task, EventKind.SIGN_FOR_LATE, "超时未签收", sign_for_late=True)
-        while is_live(task):
-            if not await self._ladder(task, task.due_at):
-                return
 
     async def _ladder(self, task: TaskView, due: datetime) -> bool:
         """Warning, overdue, escalations towards `due`; True when the due time moved meanwhile."""

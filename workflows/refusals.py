@@ -16,6 +16,8 @@ TASK_NOT_FOUND = "task_not_found"
 TASK_NOT_OPEN = "task_not_open"
 REASON_REQUIRED = "reason_required"
 INCOMPLETE_VISIT = "incomplete_visit"
+ROUTE_REQUIRED = "route_required"
+DUE_IN_PAST = "due_in_past"
 
 
 def refuse(code: str, message: str) -> NoReturn:

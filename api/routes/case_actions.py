@@ -30,6 +30,19 @@ class RerouteIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
+class ReturnRulingIn(BaseModel):
+    justified: bool
+    reason: str = Field(min_length=1, max_length=1000)
+    route: RouteChoice | None = Field(
+        default=None, description="Where the case goes instead; required when justified"
+    )
+
+
+class ExtensionRulingIn(BaseModel):
+    approve: bool
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class DecisionIn(BaseModel):
     close_as_is: bool
     reason: str = Field(min_length=1, max_length=1000)
@@ -51,6 +64,51 @@ async def reroute(
         principal=user,
         case_number=case_number,
         choice=body.route,
+        reason=body.reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+@router.post("/returns/{task_id}/ruling", response_model=ActionResult)
+async def rule_return(
+    case_number: str,
+    task_id: str,
+    body: ReturnRulingIn,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """Ruling on a 退单: justified → the given route; unjustified (无故退单) → back to the same department."""
+    return await dispatch.rule_return(
+        session=session,
+        client=client,
+        principal=user,
+        case_number=case_number,
+        task_id=task_id,
+        justified=body.justified,
+        reason=body.reason,
+        choice=body.route,
+        idempotency_key=idempotency_key,
+    )
+
+
+@router.post("/extensions/{task_id}/ruling", response_model=ActionResult)
+async def rule_extension(
+    case_number: str,
+    task_id: str,
+    body: ExtensionRulingIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """Approve (the clock moves) or refuse a department's extension request."""
+    return await dispatch.rule_extension(
+        client=client,
+        principal=user,
+        case_number=case_number,
+        task_id=task_id,
+        approve=body.approve,
         reason=body.reason,
         idempotency_key=idempotency_key,
     )

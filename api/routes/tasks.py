@@ -6,7 +6,7 @@ from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
 from hotline import tasks
 from hotline.contracts import ActionResult
 from hotline.enums import AssignmentStatus
-from hotline.schemas import TaskPublic, TaskReplyCreate
+from hotline.schemas import ExtensionCreate, TaskPublic, TaskReplyCreate, TaskReturnCreate
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["department tasks"])
 
@@ -39,3 +39,34 @@ async def reply(
     """Completes the department's task; the case moves on asynchronously."""
     await tasks.reply(session=session, client=client, principal=user, task_id=task_id, reply_in=reply_in)
     return Response(status_code=202)
+
+
+@router.post("/{task_id}/return", status_code=202)
+async def return_task(
+    task_id: str, body: TaskReturnCreate, user: CurrentUser, session: SessionDep, client: TemporalDep
+) -> Response:
+    """退单: sends the task back with a reason; the dispatcher rules whether it was justified."""
+    await tasks.return_task(
+        session=session, client=client, principal=user, task_id=task_id, reason=body.reason
+    )
+    return Response(status_code=202)
+
+
+@router.post("/{task_id}/extension", response_model=ActionResult)
+async def request_extension(
+    task_id: str,
+    body: ExtensionCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """延期申请: asks for a later due time; the dispatcher approves or refuses."""
+    return await tasks.request_extension(
+        session=session,
+        client=client,
+        principal=user,
+        task_id=task_id,
+        extension_in=body,
+        idempotency_key=idempotency_key,
+    )

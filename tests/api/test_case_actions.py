@@ -118,3 +118,50 @@ async def test_intake_with_the_dispatchers_own_route(
         ("company.realestate", "lead"),
         ("company.water", "assisting"),
     }
+
+
+async def test_return_and_ruling_through_the_api(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    number, task_id = await _open_case(api, login)
+    water, dispatcher = await login("water"), await login("dispatcher")
+    returned = await api.post(
+        f"/api/v1/tasks/{task_id}/return", json={"reason": "不属于本公司管网"}, headers=water
+    )
+    assert returned.status_code == 202
+
+    async def awaiting_ruling() -> bool:
+        tasks = (await api.get("/api/v1/tasks", headers=water)).json()
+        return any(t["task_id"] == task_id and t["status"] == "returned" for t in tasks)
+
+    await eventually(awaiting_ruling)
+    no_route = await api.post(
+        f"/api/v1/cases/{number}/returns/{task_id}/ruling",
+        json={"justified": True, "reason": "属实"},
+        headers=dispatcher,
+    )
+    ruled = await api.post(
+        f"/api/v1/cases/{number}/returns/{task_id}/ruling",
+        json={"justified": False, "reason": "属于供水管网，应由供水公司处理"},
+        headers=dispatcher,
+    )
+    assert no_route.status_code == 422 and no_route.json()["code"] == "route_required"
+    assert ruled.status_code == 200
+
+    async def back_in_the_inbox() -> bool:
+        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
+        return any(t["case_number"] == number and t["task_id"] != task_id for t in tasks)
+
+    await eventually(back_in_the_inbox)
+
+
+async def test_an_extension_into_the_past_is_refused(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    _, task_id = await _open_case(api, login)
+    response = await api.post(
+        f"/api/v1/tasks/{task_id}/extension",
+        json={"reason": "需要更多时间", "due_at": "2020-01-01T00:00:00+08:00"},
+        headers=await login("water"),
+    )
+    assert response.status_code == 422 and response.json()["code"] == "due_in_past"

@@ -13,15 +13,18 @@ from hotline.contracts import (
     Actor,
     CaseIntake,
     Decision,
+    RequestExtension,
     Reroute,
     Review,
     Route,
+    RuleExtension,
+    RuleReturn,
     SignFor,
     TaskReply,
     Visit,
 )
 from hotline.db import SessionFactory
-from hotline.enums import AssignmentStatus, Rating, Role
+from hotline.enums import AssignmentStatus, Rating, Role, TaskResultKind
 from hotline.models import Assignment, CaseEvent
 from tests.helpers import case_intake, eventually
 from workflows import CaseWorkflow
@@ -76,6 +79,48 @@ class CaseDriver:
         await self.client.get_async_activity_handle(task_token=task.task_token).complete(
             TaskReply(text=text, actor=department(task.department_code), replied_at=datetime.now(UTC))
         )
+
+    async def return_task(self, task: Assignment, reason: str = "不属于本单位职责") -> None:
+        assert task.task_token is not None
+        await self.client.get_async_activity_handle(task_token=task.task_token).complete(
+            TaskReply(
+                kind=TaskResultKind.RETURN,
+                text=reason,
+                actor=department(task.department_code),
+                replied_at=datetime.now(UTC),
+            )
+        )
+
+    async def request_extension(
+        self, handle: WorkflowHandle, task: Assignment, due_at: datetime
+    ) -> ActionResult:
+        action = RequestExtension(
+            actor=department(task.department_code),
+            request_id=rid(),
+            task_id=task.task_id,
+            reason="需协调施工队",
+            due_at=due_at,
+        )
+        return await handle.execute_update(CaseWorkflow.request_extension, action)
+
+    async def rule_extension(self, handle: WorkflowHandle, task_id: str, approve: bool) -> ActionResult:
+        action = RuleExtension(
+            actor=DISPATCHER, request_id=rid(), task_id=task_id, approve=approve, reason="同意"
+        )
+        return await handle.execute_update(CaseWorkflow.rule_extension, action)
+
+    async def rule_return(
+        self, handle: WorkflowHandle, task_id: str, justified: bool, route: Route | None = None
+    ) -> ActionResult:
+        action = RuleReturn(
+            actor=DISPATCHER,
+            request_id=rid(),
+            task_id=task_id,
+            justified=justified,
+            reason="经核实",
+            route=route,
+        )
+        return await handle.execute_update(CaseWorkflow.rule_return, action)
 
     async def sign_for(
         self, handle: WorkflowHandle, task: Assignment, actor: Actor | None = None
