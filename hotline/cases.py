@@ -147,6 +147,7 @@ def _public(case: Case) -> CasePublic:
         tier=case.tier,
         title=case.title,
         lead_department=case.lead_department_code,
+        dispatch_mode=case.dispatch_mode,
         due_at=case.due_at,
         escalation_level=case.escalation_level,
         received_at=case.received_at,

@@ -96,6 +96,7 @@ class CasePublic(BaseModel):
     tier: int | None
     title: str
     lead_department: str | None
+    dispatch_mode: str | None = None
     due_at: datetime | None
     escalation_level: int
     received_at: datetime
