@@ -7,8 +7,9 @@ and gives every action its actor and a request id, so a retried request is answe
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -43,10 +44,21 @@ async def execute(*, client: Client, case_number: str, update: str, action: Acti
             raise _REFUSAL_ERRORS[cause.type](cause.type, cause.message) from None
         raise
     except RPCError as error:
-        if error.status == RPCStatusCode.NOT_FOUND:
-            raise NotFound("case_not_found", f"No running case {case_number}.") from None
-        if error.status == RPCStatusCode.FAILED_PRECONDITION:
+        if error.status not in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise
+        if await _exists(handle):
             raise Conflict(
                 "case_closed", f"Case {case_number} is closed; it takes no more actions."
             ) from None
+        raise NotFound("case_not_found", f"No case {case_number}.") from None
+
+
+async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Temporal answers an Update to a finished workflow as 'not found'; tell the two apart."""
+    try:
+        await handle.describe()
+        return True
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return False
         raise

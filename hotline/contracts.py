@@ -77,6 +77,7 @@ class CaseIntake(BaseModel):
     received_at: datetime
     registered_by: Actor
     route: Route | None = None  # the dispatcher's route; None lets the catalogue decide
+    answer: str | None = None  # 直接办结: the operator's answer to a consultation; no dispatch
 
 
 class RouteRequest(BaseModel):
@@ -253,6 +254,12 @@ class RuleExtension(Action):
 class TaskWithdrawal(BaseModel):
     case_number: str
     task_id: str
+
+
+class Withdraw(Action):
+    """撤单: the citizen (through the tracking code) or the dispatcher withdraws the appeal."""
+
+    reason: str
 
 
 class Decision(Action):

@@ -46,6 +46,8 @@ class CloseReason(StrEnum):
     VISITED = "visited"  # the citizen was reached and rated
     UNREACHABLE = "unreachable"  # every visit attempt failed; kept out of the satisfaction rate
     SUPERVISOR_DECISION = "supervisor_decision"  # closed as is after the reopen limit
+    RESOLVED_AT_INTAKE = "resolved_at_intake"  # 直接办结: a consultation answered by the operator
+    WITHDRAWN = "withdrawn"  # 撤单, by the citizen or the dispatcher
 
 
 class DispatchMode(StrEnum):
@@ -93,11 +95,14 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ANALYST = "analyst"
     ADMIN = "admin"
+    CITIZEN = "citizen"  # acting through the tracking code, without a login
     SYSTEM = "system"
 
 
 class EventKind(StrEnum):
     REGISTERED = "registered"
+    RESOLVED_AT_INTAKE = "resolved_at_intake"
+    WITHDRAWN = "withdrawn"
     DISPATCHED = "dispatched"
     REROUTED = "rerouted"
     REISSUED = "reissued"

@@ -87,6 +87,7 @@ async def submit(
         received_at=key.created_at,
         registered_by=actor,
         route=route,
+        answer=case_in.answer,
     )
     await _start_workflow(client, config, intake)
     return IntakeReceipt(case_number=key.case_number, tracking_code=key.tracking_code, created=created)

@@ -56,10 +56,23 @@ class CaseCreate(BaseModel):
         default=None, description="The dispatcher's route; omitted, the dispatch catalogue's proposal is used"
     )
 
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)] | None = (
+        Field(
+            default=None,
+            description="直接办结: the operator's answer to a consultation; the case closes at once",
+        )
+    )
+
     @model_validator(mode="after")
     def _contact_unless_anonymous(self) -> CaseCreate:
         if not self.anonymous and not self.citizen_phone:
             raise ValueError("citizen_phone is required unless the appeal is anonymous")
+        return self
+
+    @model_validator(mode="after")
+    def _only_consultations_close_at_intake(self) -> CaseCreate:
+        if self.answer is not None and self.appeal_type != AppealType.CONSULTATION:
+            raise ValueError("answer (resolved at intake) is only for consultations")
         return self
 
 

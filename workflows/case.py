@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         TaskView,
         TaskWithdrawal,
         Visit,
+        Withdraw,
     )
     from hotline.enums import (
         AssignmentRole,
@@ -110,6 +111,8 @@ class CaseWorkflow(TaskClock):
     @workflow.run
     async def run(self, intake: CaseIntake) -> CaseOutcome:
         await self._register()
+        if intake.answer is not None:
+            return await self._resolve_at_intake(intake.answer)
         self._policy = await self._load_policy()
         await self._dispatch(self._intake.route or await self._propose_route())
         while self._close_reason is None:
@@ -359,6 +362,41 @@ class CaseWorkflow(TaskClock):
             refuse(refusals.INCOMPLETE_VISIT, "A reached citizen's visit needs both 'resolved' and 'rating'.")
 
     @workflow.update
+    async def withdraw(self, action: Withdraw) -> ActionResult:
+        if action.request_id in self._results:
+            return self._results[action.request_id]
+        self._close_reason = CloseReason.WITHDRAWN
+        self._awaiting_ruling.clear()
+        withdrawn = [t for t in self._tasks.values() if is_live(t)]
+        for task in withdrawn:
+            task.status = AssignmentStatus.VOID
+        await self._record(
+            EventKind.WITHDRAWN,
+            action.actor,
+            f"撤单：{action.reason}",
+            data={"reason": action.reason, "withdrawn": [t.task_id for t in withdrawn]},
+            assignments=[AssignmentPatch(task_id=t.task_id, status=AssignmentStatus.VOID) for t in withdrawn],
+            notifications=[
+                Notification(recipient_kind="department", recipient=t.department, template="withdrawn")
+                for t in withdrawn
+            ],
+        )
+        for task in withdrawn:
+            await self._withdraw(task)
+        return self._remember(action)
+
+    @withdraw.validator
+    def _validate_withdraw(self, action: Withdraw) -> None:
+        if action.request_id in self._results:
+            return
+        if action.actor.role not in (Role.DISPATCHER, Role.CITIZEN):
+            refuse(refusals.ROLE_NOT_ALLOWED, "Only the citizen or a dispatcher may withdraw an appeal.")
+        if self._close_reason is not None or self._status in (CaseStatus.REGISTERED, CaseStatus.CLOSED):
+            refuse(refusals.WRONG_STATE, f"The case is {self._status.value}; it can no longer be withdrawn.")
+        if not action.reason.strip():
+            refuse(refusals.REASON_REQUIRED, "Say why the appeal is withdrawn.")
+
+    @workflow.update
     async def decide(self, action: Decision) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -491,10 +529,15 @@ class CaseWorkflow(TaskClock):
         """Every task runs (with its clock) until its department replies or it is withdrawn; tasks
         opened meanwhile (re-route, a ruled return) run too. Then the case has replied."""
         await workflow.wait_condition(
-            lambda: all(work.done() for work in self._work.values()) and not self._awaiting_ruling
+            lambda: (
+                all(work.done() for work in self._work.values())
+                and (not self._awaiting_ruling or self._close_reason is not None)
+            )
         )
         for work in self._work.values():
             work.result()  # a task that failed fails the case, visibly
+        if self._close_reason is not None:
+            return
         self._set_status(CaseStatus.REPLIED)
         await self._record(
             EventKind.AWAITING_REVIEW,
@@ -685,6 +728,16 @@ class CaseWorkflow(TaskClock):
                 data={"reopen": self._reopens},
                 case=CasePatch(status=self._status, reopen_count=self._reopens),
             )
+
+    async def _resolve_at_intake(self, answer: str) -> CaseOutcome:
+        self._close_reason = CloseReason.RESOLVED_AT_INTAKE
+        await self._record(
+            EventKind.RESOLVED_AT_INTAKE,
+            self._intake.registered_by,
+            f"直接办结：{answer[:80]}",
+            data={"answer": answer},
+        )
+        return await self._close()
 
     async def _close(self) -> CaseOutcome:
         closed_at = workflow.now()

@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
 from hotline import actions, dispatch
-from hotline.contracts import ActionResult, Decision, Review, Visit
+from hotline.contracts import ActionResult, Decision, Review, Visit, Withdraw
 from hotline.enums import Rating, Role
 from hotline.routing import RouteChoice
 
@@ -40,6 +40,10 @@ class ReturnRulingIn(BaseModel):
 
 class ExtensionRulingIn(BaseModel):
     approve: bool
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class WithdrawIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
@@ -138,6 +142,20 @@ async def visit(
     user.require(Role.VISIT_OPERATOR)
     action = Visit(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="visit", action=action)
+
+
+@router.post("/withdraw", response_model=ActionResult)
+async def withdraw(
+    case_number: str,
+    body: WithdrawIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """撤单 by the dispatcher (citizens withdraw through the public tracking page)."""
+    user.require(Role.DISPATCHER)
+    action = Withdraw(actor=user.actor, request_id=actions.request_id(idempotency_key), reason=body.reason)
+    return await actions.execute(client=client, case_number=case_number, update="withdraw", action=action)
 
 
 @router.post("/decision", response_model=ActionResult)
