@@ -36,7 +36,12 @@ class Principal(BaseModel):
 
     @property
     def actor(self) -> Actor:
-        return Actor(user=self.username, role=self.role, department=self.department)
+        return Actor(
+            user=self.username,
+            role=self.role,
+            department=self.department,
+            supervision_level=self.supervision_level,
+        )
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:

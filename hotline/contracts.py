@@ -33,6 +33,7 @@ class Actor(BaseModel):
     user: str
     role: Role
     department: str | None = None
+    supervision_level: int | None = None  # 1 command center, 2 supervision office, 3 discipline inspection
 
 
 SYSTEM_ACTOR = Actor(user="system", role=Role.SYSTEM)
@@ -262,6 +263,38 @@ class Withdraw(Action):
     reason: str
 
 
+class Urge(Action):
+    """催办: a reminder to the departments holding the case (or one of them)."""
+
+    message: str
+    department: str | None = None
+
+
+class IssueOrder(Action):
+    """督办单: a formal supervision order at the supervisor's own level, with a reply-by time."""
+
+    department: str
+    instructions: str
+    reply_by: datetime
+
+
+class AnswerOrder(Action):
+    order_id: str
+    text: str
+
+
+class OrderView(BaseModel):
+    order_id: str
+    level: int
+    department: str
+    instructions: str
+    reply_by: datetime
+    issued_by: str
+    issued_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+
+
 class Decision(Action):
     """A supervisor's decision once the reopen limit is reached."""
 
@@ -299,6 +332,8 @@ class CaseView(BaseModel):
     escalation_level: int = 0
     reopen_count: int = 0
     visit_attempts: int = 0
+    urges: int = 0
+    orders: list[OrderView] = Field(default_factory=list)
     events: int = 0
 
 

@@ -125,4 +125,7 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     AWAITING_DECISION = "awaiting_decision"
     DECIDED = "decided"
+    URGED = "urged"
+    ORDER_ISSUED = "order_issued"
+    ORDER_ANSWERED = "order_answered"
     CLOSED = "closed"

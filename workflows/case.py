@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         Decision,
         DueTimeRequest,
         Notification,
+        OrderView,
         Projection,
         RequestExtension,
         Reroute,
@@ -66,6 +67,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import refusals
     from workflows.clock import TaskClock, is_live
     from workflows.refusals import refuse
+    from workflows.supervision import Supervision
 
 LOCAL_TIMEOUT = timedelta(seconds=30)
 # A department task stays open until the department replies; deadlines and escalation are the
@@ -82,7 +84,7 @@ _SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
 
 @workflow.defn
-class CaseWorkflow(TaskClock):
+class CaseWorkflow(TaskClock, Supervision):
     @workflow.init
     def __init__(self, intake: CaseIntake) -> None:
         self._intake = intake
@@ -93,10 +95,10 @@ class CaseWorkflow(TaskClock):
         self._tasks: dict[str, TaskView] = {}
         self._work: dict[str, asyncio.Future[None]] = {}  # each task's activity and clock, by task id
         self._activities: dict[str, ActivityHandle[TaskReply]] = {}
-        self._unprojected: list[TaskView] = []
-        self._awaiting_ruling: set[str] = (
-            set()
-        )  # returned tasks the dispatcher has not ruled on  # opened tasks the read model does not have yet
+        self._unprojected: list[TaskView] = []  # opened tasks the read model does not have yet
+        self._awaiting_ruling: set[str] = set()  # returned tasks the dispatcher has not ruled on
+        self._orders: dict[str, OrderView] = {}
+        self._urges = 0
         self._to_reissue: list[str] = []  # departments whose work goes back to handling
         self._escalation = 0
         self._reopens = 0
@@ -135,6 +137,8 @@ class CaseWorkflow(TaskClock):
             escalation_level=self._escalation,
             reopen_count=self._reopens,
             visit_attempts=self._visit_attempts,
+            urges=self._urges,
+            orders=list(self._orders.values()),
             events=self._seq,
         )
 

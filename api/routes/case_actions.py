@@ -1,11 +1,20 @@
 """Actions on a running case: review (审核), return visit (回访), a supervisor's decision."""
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
 from hotline import actions, dispatch
-from hotline.contracts import ActionResult, Decision, Review, Visit, Withdraw
+from hotline.contracts import (
+    ActionResult,
+    AnswerOrder,
+    Decision,
+    IssueOrder,
+    Review,
+    Urge,
+    Visit,
+    Withdraw,
+)
 from hotline.enums import Rating, Role
 from hotline.routing import RouteChoice
 
@@ -45,6 +54,23 @@ class ExtensionRulingIn(BaseModel):
 
 class WithdrawIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class UrgeIn(BaseModel):
+    message: str = Field(min_length=1, max_length=1000)
+    department: str | None = Field(
+        default=None, description="One department; all holding the case if omitted"
+    )
+
+
+class OrderIn(BaseModel):
+    department: str
+    instructions: str = Field(min_length=1, max_length=2000)
+    reply_by: AwareDatetime
+
+
+class OrderAnswerIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
 
 
 class DecisionIn(BaseModel):
@@ -156,6 +182,51 @@ async def withdraw(
     user.require(Role.DISPATCHER)
     action = Withdraw(actor=user.actor, request_id=actions.request_id(idempotency_key), reason=body.reason)
     return await actions.execute(client=client, case_number=case_number, update="withdraw", action=action)
+
+
+@router.post("/urge", response_model=ActionResult)
+async def urge(
+    case_number: str,
+    body: UrgeIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """催办 at the supervisor's own level."""
+    user.require(Role.SUPERVISOR)
+    action = Urge(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
+    return await actions.execute(client=client, case_number=case_number, update="urge", action=action)
+
+
+@router.post("/orders", response_model=ActionResult)
+async def issue_order(
+    case_number: str,
+    body: OrderIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """督办单 at the supervisor's own level, with a reply-by time."""
+    user.require(Role.SUPERVISOR)
+    action = IssueOrder(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
+    return await actions.execute(client=client, case_number=case_number, update="issue_order", action=action)
+
+
+@router.post("/orders/{order_id}/answer", response_model=ActionResult)
+async def answer_order(
+    case_number: str,
+    order_id: str,
+    body: OrderAnswerIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """The addressed department answers a supervision order."""
+    user.require(Role.DEPARTMENT)
+    action = AnswerOrder(
+        actor=user.actor, request_id=actions.request_id(idempotency_key), order_id=order_id, text=body.text
+    )
+    return await actions.execute(client=client, case_number=case_number, update="answer_order", action=action)
 
 
 @router.post("/decision", response_model=ActionResult)

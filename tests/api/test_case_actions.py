@@ -165,3 +165,20 @@ async def test_an_extension_into_the_past_is_refused(
         headers=await login("water"),
     )
     assert response.status_code == 422 and response.json()["code"] == "due_in_past"
+
+
+async def test_an_urge_after_close_is_refused(api: httpx.AsyncClient, login: Any, case_worker: Any) -> None:
+    dispatcher = await login("dispatcher")
+    body = appeal(appeal_type="consultation", answer="请拨打供水公司服务电话。")
+    created = await api.post("/api/v1/cases", json=body, headers={**dispatcher, "Idempotency-Key": new_key()})
+    number = created.json()["case_number"]
+
+    async def closed() -> bool:
+        response = await api.get(f"/api/v1/cases/{number}", headers=dispatcher)
+        return response.status_code == 200 and response.json()["status"] == "closed"
+
+    await eventually(closed)
+    urged = await api.post(
+        f"/api/v1/cases/{number}/urge", json={"message": "请加快"}, headers=await login("supervisor1")
+    )
+    assert urged.status_code == 409 and urged.json()["code"] == "case_closed"
