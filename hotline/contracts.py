@@ -140,6 +140,7 @@ class CasePatch(BaseModel):
     rating: Rating | None = None
     resolved: bool | None = None
     close_reason: CloseReason | None = None
+    merged_into: str | None = None
     lead_department: str | None = None
     dispatch_mode: DispatchMode | None = None
     tier: int | None = None
@@ -263,6 +264,23 @@ class Withdraw(Action):
     reason: str
 
 
+class MergeInto(Action):
+    """并单: this (duplicate) case joins an open primary case."""
+
+    primary: str
+    reason: str
+
+
+class MergedCase(BaseModel):
+    case_number: str
+    reason: str
+
+
+class PrimaryReply(BaseModel):
+    primary: str
+    text: str = ""
+
+
 class Urge(Action):
     """催办: a reminder to the departments holding the case (or one of them)."""
 
@@ -342,4 +360,5 @@ class CaseOutcome(BaseModel):
     status: CaseStatus
     closed_at: datetime
     close_reason: CloseReason | None = None
+    merged_into: str | None = None
     rating: Rating | None = None

@@ -7,9 +7,9 @@ from temporalio.client import Client
 
 from hotline import actions, routing
 from hotline.auth import Principal
-from hotline.contracts import ActionResult, Reroute, Route, RouteRequest, RuleExtension, RuleReturn
-from hotline.enums import Role
-from hotline.errors import Invalid, NotFound
+from hotline.contracts import ActionResult, MergeInto, Reroute, Route, RouteRequest, RuleExtension, RuleReturn
+from hotline.enums import CaseStatus, Role
+from hotline.errors import Conflict, Invalid, NotFound
 from hotline.models import Case
 
 
@@ -101,3 +101,30 @@ async def reroute(
         actor=principal.actor, request_id=actions.request_id(idempotency_key), route=route, reason=reason
     )
     return await actions.execute(client=client, case_number=case_number, update="reroute", action=action)
+
+
+async def merge(
+    *,
+    session: AsyncSession,
+    client: Client,
+    principal: Principal,
+    case_number: str,
+    primary: str,
+    reason: str,
+    idempotency_key: str | None,
+) -> ActionResult:
+    """并单: `case_number` (the duplicate) joins the open case `primary`."""
+    principal.require(Role.DISPATCHER)
+    target = await session.get(Case, primary)
+    if target is None:
+        raise NotFound("case_not_found", f"No case {primary} to merge into.", {"field": "primary"})
+    if target.status in (CaseStatus.CLOSED, CaseStatus.MERGED) or primary == case_number:
+        raise Conflict(
+            "primary_not_open",
+            f"Case {primary} is {target.status}; merge into an open case.",
+            {"field": "primary"},
+        )
+    action = MergeInto(
+        actor=principal.actor, request_id=actions.request_id(idempotency_key), primary=primary, reason=reason
+    )
+    return await actions.execute(client=client, case_number=case_number, update="merge_into", action=action)

@@ -31,6 +31,7 @@ class CaseStatus(StrEnum):
     REPLIED = "replied"  # every department has replied; the dispatcher reviews (审核)
     VISITING = "visiting"  # reply accepted; return visit (回访) under way
     AWAITING_DECISION = "awaiting_decision"  # reopen limit reached; a supervisor decides
+    MERGED = "merged"  # 并单: joined to an open case; waits for its reply, then has its own visit
     CLOSED = "closed"
 
 
@@ -125,6 +126,10 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     AWAITING_DECISION = "awaiting_decision"
     DECIDED = "decided"
+    MERGED = "merged"
+    MERGED_IN = "merged_in"
+    PRIMARY_REPLIED = "primary_replied"
+    PRIMARY_WITHDRAWN = "primary_withdrawn"
     URGED = "urged"
     ORDER_ISSUED = "order_issued"
     ORDER_ANSWERED = "order_answered"

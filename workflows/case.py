@@ -66,6 +66,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import refusals
     from workflows.clock import TaskClock, is_live
+    from workflows.merging import Merging
     from workflows.refusals import refuse
     from workflows.supervision import Supervision
 
@@ -84,7 +85,7 @@ _SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
 
 @workflow.defn
-class CaseWorkflow(TaskClock, Supervision):
+class CaseWorkflow(TaskClock, Supervision, Merging):
     @workflow.init
     def __init__(self, intake: CaseIntake) -> None:
         self._intake = intake
@@ -99,6 +100,9 @@ class CaseWorkflow(TaskClock, Supervision):
         self._awaiting_ruling: set[str] = set()  # returned tasks the dispatcher has not ruled on
         self._orders: dict[str, OrderView] = {}
         self._urges = 0
+        self._merged: list[str] = []  # duplicates merged into this case
+        self._merged_into: str | None = None
+        self._reply_text = ""  # the lead department's latest reply, passed on to merged cases
         self._to_reissue: list[str] = []  # departments whose work goes back to handling
         self._escalation = 0
         self._reopens = 0
@@ -122,8 +126,6 @@ class CaseWorkflow(TaskClock, Supervision):
             await self._wait_while(CaseStatus.REPLIED)  # the dispatcher reviews
             await self._wait_while(CaseStatus.VISITING)  # the visit operator calls back
             await self._wait_while(CaseStatus.AWAITING_DECISION)  # a supervisor decides
-            if self._to_reissue:
-                await self._reissue()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return await self._close()
 
@@ -322,6 +324,7 @@ class CaseWorkflow(TaskClock, Supervision):
             await self._record(
                 EventKind.REVIEW_ACCEPTED, action.actor, "审核通过", case=CasePatch(status=self._status)
             )
+            await self._tell_merged("primary_replied")
         else:
             task = self._tasks[action.task_id] if action.task_id else self._lead_task()
             self._to_reissue = [task.department]
@@ -387,6 +390,7 @@ class CaseWorkflow(TaskClock, Supervision):
         )
         for task in withdrawn:
             await self._withdraw(task)
+        await self._tell_merged("primary_withdrawn")
         return self._remember(action)
 
     @withdraw.validator
@@ -531,16 +535,16 @@ class CaseWorkflow(TaskClock, Supervision):
 
     async def _handle(self) -> None:
         """Every task runs (with its clock) until its department replies or it is withdrawn; tasks
-        opened meanwhile (re-route, a ruled return) run too. Then the case has replied."""
-        await workflow.wait_condition(
-            lambda: (
-                all(work.done() for work in self._work.values())
-                and (not self._awaiting_ruling or self._close_reason is not None)
-            )
-        )
+        opened meanwhile (re-route, a ruled return, work given back) run too. Then the case has replied.
+        A merged case waits here for its primary."""
+        while True:
+            await workflow.wait_condition(lambda: self._handled() or bool(self._to_reissue))
+            if not self._to_reissue or self._close_reason is not None:
+                break
+            await self._reissue()
         for work in self._work.values():
             work.result()  # a task that failed fails the case, visibly
-        if self._close_reason is not None:
+        if self._close_reason is not None or self._status != CaseStatus.HANDLING:
             return
         self._set_status(CaseStatus.REPLIED)
         await self._record(
@@ -548,6 +552,13 @@ class CaseWorkflow(TaskClock, Supervision):
             SYSTEM_ACTOR,
             "全部承办单位已答复，待审核",
             case=CasePatch(status=self._status),
+        )
+
+    def _handled(self) -> bool:
+        return (
+            all(work.done() for work in self._work.values())
+            and (not self._awaiting_ruling or self._close_reason is not None)
+            and self._status != CaseStatus.MERGED
         )
 
     def _assignment(self, task: TaskView) -> TaskAssignment:
@@ -598,6 +609,8 @@ class CaseWorkflow(TaskClock, Supervision):
             await self._returned(task, reply, clock)
             return
         task.status = AssignmentStatus.REPLIED
+        if task.role == AssignmentRole.LEAD:
+            self._reply_text = reply.text
         await clock  # its timers end as soon as the task is no longer live
         await self._record(
             EventKind.REPLIED,

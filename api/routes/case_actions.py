@@ -73,6 +73,11 @@ class OrderAnswerIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
 
+class MergeIn(BaseModel):
+    primary: str = Field(description="The open case this duplicate joins")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class DecisionIn(BaseModel):
     close_as_is: bool
     reason: str = Field(min_length=1, max_length=1000)
@@ -168,6 +173,27 @@ async def visit(
     user.require(Role.VISIT_OPERATOR)
     action = Visit(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="visit", action=action)
+
+
+@router.post("/merge", response_model=ActionResult)
+async def merge(
+    case_number: str,
+    body: MergeIn,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """并单: this duplicate joins an open case; its citizen gets that case's reply and a return visit."""
+    return await dispatch.merge(
+        session=session,
+        client=client,
+        principal=user,
+        case_number=case_number,
+        primary=body.primary,
+        reason=body.reason,
+        idempotency_key=idempotency_key,
+    )
 
 
 @router.post("/withdraw", response_model=ActionResult)
