@@ -90,8 +90,10 @@ async def _insert_event(session: AsyncSession, event: CaseEventRecord) -> None:
 async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: CasePatch | None) -> None:
     values: dict[str, Any] = {"last_event_seq": event.seq, "updated_at": event.occurred_at}
     if patch is not None:
-        for field, value in patch.model_dump(exclude_none=True).items():
+        for field, value in patch.model_dump(exclude_none=True, exclude={"deferral_ended"}).items():
             values[_CASE_COLUMNS.get(field, field)] = getattr(value, "value", value)
+        if patch.deferral_ended:
+            values["deferred_until"] = None
     await session.execute(
         update(Case)
         .where(col(Case.case_number) == event.case_number, col(Case.last_event_seq) < event.seq)

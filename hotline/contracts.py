@@ -141,6 +141,8 @@ class CasePatch(BaseModel):
     resolved: bool | None = None
     close_reason: CloseReason | None = None
     merged_into: str | None = None
+    deferred_until: datetime | None = None
+    deferral_ended: bool = False  # clears deferred_until
     lead_department: str | None = None
     dispatch_mode: DispatchMode | None = None
     tier: int | None = None
@@ -281,6 +283,29 @@ class PrimaryReply(BaseModel):
     text: str = ""
 
 
+class RequestDeferral(Action):
+    """挂账申请: the department cannot solve it now for objective reasons; a plan and a target date."""
+
+    task_id: str
+    plan: str
+    target_date: datetime
+
+
+class RuleDeferral(Action):
+    """A supervisor approves (the clock stops until the target date) or refuses a deferral."""
+
+    approve: bool
+    reason: str
+
+
+class DeferralView(BaseModel):
+    task_id: str
+    department: str
+    plan: str
+    target_date: datetime
+    approved: bool = False
+
+
 class Urge(Action):
     """催办: a reminder to the departments holding the case (or one of them)."""
 
@@ -352,6 +377,7 @@ class CaseView(BaseModel):
     visit_attempts: int = 0
     urges: int = 0
     orders: list[OrderView] = Field(default_factory=list)
+    deferral: DeferralView | None = None
     events: int = 0
 
 
@@ -361,4 +387,6 @@ class CaseOutcome(BaseModel):
     closed_at: datetime
     close_reason: CloseReason | None = None
     merged_into: str | None = None
+    deferred_until: datetime | None = None
+    deferral_ended: bool = False  # clears deferred_until
     rating: Rating | None = None

@@ -32,6 +32,7 @@ class CaseStatus(StrEnum):
     VISITING = "visiting"  # reply accepted; return visit (回访) under way
     AWAITING_DECISION = "awaiting_decision"  # reopen limit reached; a supervisor decides
     MERGED = "merged"  # 并单: joined to an open case; waits for its reply, then has its own visit
+    DEFERRED = "deferred"  # 挂账: cannot be solved now; the clock stops until the target date
     CLOSED = "closed"
 
 
@@ -130,6 +131,9 @@ class EventKind(StrEnum):
     MERGED_IN = "merged_in"
     PRIMARY_REPLIED = "primary_replied"
     PRIMARY_WITHDRAWN = "primary_withdrawn"
+    DEFERRAL_REQUESTED = "deferral_requested"
+    DEFERRAL_RULED = "deferral_ruled"
+    DEFERRAL_ENDED = "deferral_ended"
     URGED = "urged"
     ORDER_ISSUED = "order_issued"
     ORDER_ANSWERED = "order_answered"

@@ -167,6 +167,7 @@ class Case(SQLModel, table=True):
     resolved: bool | None = None
     close_reason: str | None = Field(default=None, max_length=24)  # CloseReason
     merged_into: str | None = Field(default=None, max_length=32)  # the primary case of a duplicate
+    deferred_until: datetime | None = _when(nullable=True)  # 挂账 target date while deferred
     received_at: datetime = _when(index=True)
     updated_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)

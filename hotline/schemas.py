@@ -98,6 +98,11 @@ class ExtensionCreate(BaseModel):
     due_at: AwareDatetime = Field(description="The due time the department asks for")
 
 
+class DeferralCreate(BaseModel):
+    plan: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    target_date: AwareDatetime = Field(description="When the case resumes")
+
+
 class CasePublic(BaseModel):
     case_number: str
     channel: str

@@ -15,11 +15,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from hotline import actions
 from hotline.auth import Principal
-from hotline.contracts import ActionResult, RequestExtension, SignFor, TaskReply
+from hotline.contracts import ActionResult, RequestDeferral, RequestExtension, SignFor, TaskReply
 from hotline.enums import AssignmentStatus, Role, TaskResultKind
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Assignment, Case
-from hotline.schemas import ExtensionCreate, TaskPublic, TaskReplyCreate
+from hotline.schemas import DeferralCreate, ExtensionCreate, TaskPublic, TaskReplyCreate
 
 
 async def inbox(
@@ -138,3 +138,27 @@ async def _own_open_task(session: AsyncSession, principal: Principal, task_id: s
             "task_not_open", f"Task {task_id} is {task.status}, not open.", {"status": task.status}
         )
     return task
+
+
+async def request_deferral(
+    *,
+    session: AsyncSession,
+    client: Client,
+    principal: Principal,
+    task_id: str,
+    deferral_in: DeferralCreate,
+    idempotency_key: str | None,
+) -> ActionResult:
+    """挂账申请: the department cannot solve it now; a supervisor rules."""
+    principal.require(Role.DEPARTMENT)
+    task = await _own_open_task(session, principal, task_id)
+    action = RequestDeferral(
+        actor=principal.actor,
+        request_id=actions.request_id(idempotency_key),
+        task_id=task_id,
+        plan=deferral_in.plan,
+        target_date=deferral_in.target_date,
+    )
+    return await actions.execute(
+        client=client, case_number=task.case_number, update="request_deferral", action=action
+    )

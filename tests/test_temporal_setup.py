@@ -22,6 +22,16 @@ async def test_search_attributes_are_registered_on_a_bare_server_and_only_once()
         await bare.shutdown()
 
 
+async def test_a_server_that_cannot_list_search_attributes_gets_all_of_them_added() -> None:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server")
+    )
+    try:
+        assert await ensure_search_attributes(env.client) == sorted(k.name for k in search_attributes.ALL)
+    finally:
+        await env.shutdown()
+
+
 async def test_retention_is_raised_for_audits_and_never_lowered(temporal: Client) -> None:
     await ensure_retention(temporal, timedelta(days=3650))
     await ensure_retention(temporal, timedelta(days=1))

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         CasePolicy,
         CaseView,
         Decision,
+        DeferralView,
         DueTimeRequest,
         Notification,
         OrderView,
@@ -66,6 +67,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import refusals
     from workflows.clock import TaskClock, is_live
+    from workflows.deferral import Deferral
     from workflows.merging import Merging
     from workflows.refusals import refuse
     from workflows.supervision import Supervision
@@ -85,7 +87,7 @@ _SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
 
 @workflow.defn
-class CaseWorkflow(TaskClock, Supervision, Merging):
+class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
     @workflow.init
     def __init__(self, intake: CaseIntake) -> None:
         self._intake = intake
@@ -103,6 +105,8 @@ class CaseWorkflow(TaskClock, Supervision, Merging):
         self._merged: list[str] = []  # duplicates merged into this case
         self._merged_into: str | None = None
         self._reply_text = ""  # the lead department's latest reply, passed on to merged cases
+        self._deferral: DeferralView | None = None
+        self._deferral_timer: asyncio.Future[None] | None = None
         self._to_reissue: list[str] = []  # departments whose work goes back to handling
         self._escalation = 0
         self._reopens = 0
@@ -141,6 +145,7 @@ class CaseWorkflow(TaskClock, Supervision, Merging):
             visit_attempts=self._visit_attempts,
             urges=self._urges,
             orders=list(self._orders.values()),
+            deferral=self._deferral,
             events=self._seq,
         )
 
@@ -555,11 +560,12 @@ class CaseWorkflow(TaskClock, Supervision, Merging):
         )
 
     def _handled(self) -> bool:
-        return (
-            all(work.done() for work in self._work.values())
-            and (not self._awaiting_ruling or self._close_reason is not None)
-            and self._status != CaseStatus.MERGED
-        )
+        """No task is running, and nothing (a ruling, the primary, a deferral) is still awaited."""
+        if not all(work.done() for work in self._work.values()):
+            return False
+        if self._close_reason is not None:
+            return True
+        return not self._awaiting_ruling and self._status not in (CaseStatus.MERGED, CaseStatus.DEFERRED)
 
     def _assignment(self, task: TaskView) -> TaskAssignment:
         return TaskAssignment(

@@ -11,6 +11,7 @@ from hotline.contracts import (
     Decision,
     IssueOrder,
     Review,
+    RuleDeferral,
     Urge,
     Visit,
     Withdraw,
@@ -253,6 +254,27 @@ async def answer_order(
         actor=user.actor, request_id=actions.request_id(idempotency_key), order_id=order_id, text=body.text
     )
     return await actions.execute(client=client, case_number=case_number, update="answer_order", action=action)
+
+
+@router.post("/deferral/ruling", response_model=ActionResult)
+async def rule_deferral(
+    case_number: str,
+    body: ExtensionRulingIn,
+    user: CurrentUser,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """A supervisor approves (the clock stops until the target date) or refuses a deferral."""
+    user.require(Role.SUPERVISOR)
+    action = RuleDeferral(
+        actor=user.actor,
+        request_id=actions.request_id(idempotency_key),
+        approve=body.approve,
+        reason=body.reason,
+    )
+    return await actions.execute(
+        client=client, case_number=case_number, update="rule_deferral", action=action
+    )
 
 
 @router.post("/decision", response_model=ActionResult)

@@ -6,7 +6,7 @@ from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
 from hotline import tasks
 from hotline.contracts import ActionResult
 from hotline.enums import AssignmentStatus
-from hotline.schemas import ExtensionCreate, TaskPublic, TaskReplyCreate, TaskReturnCreate
+from hotline.schemas import DeferralCreate, ExtensionCreate, TaskPublic, TaskReplyCreate, TaskReturnCreate
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["department tasks"])
 
@@ -68,5 +68,25 @@ async def request_extension(
         principal=user,
         task_id=task_id,
         extension_in=body,
+        idempotency_key=idempotency_key,
+    )
+
+
+@router.post("/{task_id}/deferral", response_model=ActionResult)
+async def request_deferral(
+    task_id: str,
+    body: DeferralCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ActionResult:
+    """挂账申请 with a plan and a target date; a supervisor approves."""
+    return await tasks.request_deferral(
+        session=session,
+        client=client,
+        principal=user,
+        task_id=task_id,
+        deferral_in=body,
         idempotency_key=idempotency_key,
     )
