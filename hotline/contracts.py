@@ -79,6 +79,8 @@ class CaseIntake(BaseModel):
     registered_by: Actor
     route: Route | None = None  # the dispatcher's route; None lets the catalogue decide
     answer: str | None = None  # 直接办结: the operator's answer to a consultation; no dispatch
+    # Set when a long case continues as new: the state the next run starts from.
+    carried: CarriedState | None = None
 
 
 class RouteRequest(BaseModel):
@@ -103,6 +105,8 @@ class CasePolicy(BaseModel):
     escalation_delays: list[timedelta] = Field(default_factory=lambda: [timedelta(days=1), timedelta(days=2)])
     reopen_limit: int = 2
     visit_attempts: int = 3
+    # Continue as new before Temporal's history limits (51,200 events); lower in tests.
+    continue_as_new_after_events: int = 5000
 
     def sign_for_window(self, tier: int) -> timedelta:
         return timedelta(minutes=self.sign_for_minutes.get(tier, max(self.sign_for_minutes.values())))
@@ -304,6 +308,7 @@ class DeferralView(BaseModel):
     plan: str
     target_date: datetime
     approved: bool = False
+    departments: list[str] = Field(default_factory=list)  # who gets the case back at the target date
 
 
 class Urge(Action):
@@ -358,6 +363,7 @@ class TaskView(BaseModel):
     assigned_at: datetime
     due_at: datetime
     signed_at: datetime | None = None
+    sign_for_late: bool = False
     warned: bool = False
     overdue: bool = False
     escalation_level: int = 0
@@ -390,3 +396,31 @@ class CaseOutcome(BaseModel):
     deferred_until: datetime | None = None
     deferral_ended: bool = False  # clears deferred_until
     rating: Rating | None = None
+
+
+class CarriedState(BaseModel):
+    """Everything a case's next run needs after continue-as-new; its timeline goes on from `seq`."""
+
+    status: CaseStatus
+    policy: CasePolicy
+    route: Route | None
+    tier: int
+    tasks: list[TaskView]
+    awaiting_ruling: list[str]
+    orders: list[OrderView]
+    urges: int
+    merged: list[str]
+    merged_into: str | None
+    reply_text: str
+    deferral: DeferralView | None
+    to_reissue: list[str]
+    escalation: int
+    reopens: int
+    visit_attempts: int
+    rating: Rating | None
+    close_reason: CloseReason | None
+    seq: int
+    results: dict[str, ActionResult]
+
+
+CaseIntake.model_rebuild()

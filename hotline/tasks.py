@@ -83,13 +83,20 @@ async def _complete(
 ) -> None:
     principal.require(Role.DEPARTMENT)
     task = await _own_open_task(session, principal, task_id)
-    assert task.task_token is not None
-    try:
-        await client.get_async_activity_handle(task_token=task.task_token).complete(result)
-    except RPCError as error:
-        if error.status == RPCStatusCode.NOT_FOUND:
-            raise Conflict("task_not_open", "This task was already completed or withdrawn.") from error
-        raise
+    for _attempt in range(2):
+        token = task.task_token
+        assert token is not None
+        try:
+            await client.get_async_activity_handle(task_token=token).complete(result)
+            return
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+        # A long case may have continued as new since the token was read: its task has a new one.
+        await session.refresh(task)
+        if task.task_token == token or task.status not in (AssignmentStatus.OPEN, AssignmentStatus.SIGNED):
+            break
+    raise Conflict("task_not_open", "This task was already completed or withdrawn.")
 
 
 async def request_extension(

@@ -20,6 +20,7 @@ def fast_clock(
     escalation_seconds: Sequence[float] = (60.0, 60.0),
     reopen_limit: int = 2,
     visit_attempts: int = 3,
+    continue_as_new_after_events: int = 5000,
 ) -> list[Callable[..., Any]]:
     @activity.defn(name="compute_due_at")
     async def compute_due_at(request: DueTimeRequest) -> datetime:
@@ -33,6 +34,7 @@ def fast_clock(
             escalation_delays=[timedelta(seconds=s) for s in escalation_seconds],
             reopen_limit=reopen_limit,
             visit_attempts=visit_attempts,
+            continue_as_new_after_events=continue_as_new_after_events,
         )
 
     return [compute_due_at, case_policy]

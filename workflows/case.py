@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         ActionResult,
         Actor,
         AssignmentPatch,
+        CarriedState,
         CaseEventRecord,
         CaseIntake,
         CaseOutcome,
@@ -84,6 +85,7 @@ _MODE_LABELS = {
     DispatchMode.TASK_FORCE: "专班",
 }
 _SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+MAX_CARRIED_RESULTS = 200
 
 
 @workflow.defn
@@ -117,14 +119,30 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
         self._results: dict[str, ActionResult] = {}  # request id → first answer, for safe retries
         # Handlers and department tasks record concurrently; the timeline is written in seq order.
         self._record_lock = asyncio.Lock()
+        if intake.carried is not None:
+            # Here, not in run: Updates waiting for the new run are validated before run starts.
+            self._restore(intake.carried)
 
     @workflow.run
     async def run(self, intake: CaseIntake) -> CaseOutcome:
-        await self._register()
-        if intake.answer is not None:
-            return await self._resolve_at_intake(intake.answer)
-        self._policy = await self._load_policy()
-        await self._dispatch(self._intake.route or await self._propose_route())
+        if intake.carried is not None:
+            self._resume()
+        else:
+            await self._register()
+            if intake.answer is not None:
+                return await self._resolve_at_intake(intake.answer)
+            self._policy = await self._load_policy()
+            await self._dispatch(self._intake.route or await self._propose_route())
+        lifecycle = asyncio.ensure_future(self._lifecycle())
+        await workflow.wait_condition(lambda: lifecycle.done() or self._history_is_long())
+        if not lifecycle.done():
+            await workflow.wait_condition(lambda: lifecycle.done() or self._quiet())
+        if lifecycle.done():
+            return lifecycle.result()
+        workflow.continue_as_new(self._intake.model_copy(update={"carried": self._carry()}))
+
+    async def _lifecycle(self) -> CaseOutcome:
+        """Rounds of handling → review → return visit until the case closes."""
         while self._close_reason is None:
             await self._handle()
             await self._wait_while(CaseStatus.REPLIED)  # the dispatcher reviews
@@ -132,6 +150,76 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
             await self._wait_while(CaseStatus.AWAITING_DECISION)  # a supervisor decides
         await workflow.wait_condition(workflow.all_handlers_finished)
         return await self._close()
+
+    # ---- continue-as-new: a long case's next run starts from its carried state -------------------
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self._policy.continue_as_new_after_events
+        )
+
+    def _quiet(self) -> bool:
+        """No action half-done: no handler running, no event being written, no task unrecorded."""
+        return workflow.all_handlers_finished() and not self._record_lock.locked() and not self._unprojected
+
+    def _carry(self) -> CarriedState:
+        return CarriedState(
+            status=self._status,
+            policy=self._policy,
+            route=self._route,
+            tier=self._tier,
+            tasks=list(self._tasks.values()),
+            awaiting_ruling=sorted(self._awaiting_ruling),
+            orders=list(self._orders.values()),
+            urges=self._urges,
+            merged=self._merged,
+            merged_into=self._merged_into,
+            reply_text=self._reply_text,
+            deferral=self._deferral,
+            to_reissue=self._to_reissue,
+            escalation=self._escalation,
+            reopens=self._reopens,
+            visit_attempts=self._visit_attempts,
+            rating=self._rating,
+            close_reason=self._close_reason,
+            seq=self._seq,
+            # Request ids are remembered for retries of recent actions only.
+            results=dict(list(self._results.items())[-MAX_CARRIED_RESULTS:]),
+        )
+
+    def _restore(self, carried: CarriedState) -> None:
+        self._status, self._policy, self._route, self._tier = (
+            carried.status,
+            carried.policy,
+            carried.route,
+            carried.tier,
+        )
+        self._tasks = {t.task_id: t for t in carried.tasks}
+        self._awaiting_ruling = set(carried.awaiting_ruling)
+        self._orders = {o.order_id: o for o in carried.orders}
+        self._urges, self._merged, self._merged_into = carried.urges, carried.merged, carried.merged_into
+        self._reply_text, self._deferral, self._to_reissue = (
+            carried.reply_text,
+            carried.deferral,
+            carried.to_reissue,
+        )
+        self._escalation, self._reopens, self._visit_attempts = (
+            carried.escalation,
+            carried.reopens,
+            carried.visit_attempts,
+        )
+        self._rating, self._close_reason, self._seq = carried.rating, carried.close_reason, carried.seq
+        self._results = dict(carried.results)
+
+    def _resume(self) -> None:
+        """Live tasks get their activity (a new token) and clock again; a deferral its timer."""
+        for task in self._tasks.values():
+            if is_live(task):
+                self._work[task.task_id] = asyncio.ensure_future(self._department_task(task))
+        if self._status == CaseStatus.DEFERRED:
+            self._deferral_timer = asyncio.ensure_future(self._resume_at_target())
 
     @workflow.query
     def state(self) -> CaseView:

@@ -52,7 +52,10 @@ class TaskClock:
 
     async def _watch_sign_for(self, task: TaskView) -> None:
         sign_by = task.assigned_at + self._policy.sign_for_window(self._tier)
+        if task.sign_for_late:
+            return  # recorded already (before a continue-as-new)
         if not await until(sign_by, lambda: task.status != AssignmentStatus.OPEN):
+            task.sign_for_late = True
             await self._task_event(task, EventKind.SIGN_FOR_LATE, "超时未签收", sign_for_late=True)
 
     async def _ladder(self, task: TaskView, due: datetime) -> bool:

@@ -100,7 +100,7 @@ class Deferral:
             return self._remember(action)
         deferral.approved = True
         withdrawn = [t for t in self._tasks.values() if is_live(t)]
-        departments = list(dict.fromkeys(t.department for t in withdrawn))
+        deferral.departments = list(dict.fromkeys(t.department for t in withdrawn))
         for task in withdrawn:
             task.status = AssignmentStatus.VOID
         self._set_status(CaseStatus.DEFERRED)
@@ -115,7 +115,7 @@ class Deferral:
         for task in withdrawn:
             await self._withdraw(task)
         workflow.upsert_search_attributes([sa.CASE_DUE_AT.value_set(deferral.target_date)])
-        self._deferral_timer = asyncio.ensure_future(self._resume_at_target(departments))
+        self._deferral_timer = asyncio.ensure_future(self._resume_at_target())
         return self._remember(action)
 
     @rule_deferral.validator
@@ -129,9 +129,10 @@ class Deferral:
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Give the reason for the ruling.")
 
-    async def _resume_at_target(self, departments: list[str]) -> None:
+    async def _resume_at_target(self) -> None:
         deferral = self._deferral
         assert deferral is not None
+        departments = deferral.departments
         if await until(
             deferral.target_date,
             lambda: self._status != CaseStatus.DEFERRED or self._close_reason is not None,
