@@ -34,5 +34,6 @@ class DeadlineActivities:
             escalation_delays=[timedelta(hours=h) for h in settings.escalation_hours],
             reopen_limit=settings.reopen_limit,
             visit_attempts=settings.visit_attempts,
+            visit_window=timedelta(hours=settings.visit_window_hours),
             continue_as_new_after_events=settings.history_events_before_continue,
         )

@@ -105,6 +105,8 @@ class CasePolicy(BaseModel):
     escalation_delays: list[timedelta] = Field(default_factory=lambda: [timedelta(days=1), timedelta(days=2)])
     reopen_limit: int = 2
     visit_attempts: int = 3
+    # A return visit not completed within this window closes the case as unreachable.
+    visit_window: timedelta = timedelta(days=3)
     # Continue as new before Temporal's history limits (51,200 events); lower in tests.
     continue_as_new_after_events: int = 5000
 

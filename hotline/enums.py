@@ -124,6 +124,7 @@ class EventKind(StrEnum):
     REVIEW_SENT_BACK = "review_sent_back"
     VISIT_ATTEMPT = "visit_attempt"
     VISITED = "visited"
+    VISIT_EXPIRED = "visit_expired"
     REOPENED = "reopened"
     AWAITING_DECISION = "awaiting_decision"
     DECIDED = "decided"

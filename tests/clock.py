@@ -21,6 +21,7 @@ def fast_clock(
     reopen_limit: int = 2,
     visit_attempts: int = 3,
     continue_as_new_after_events: int = 5000,
+    visit_window_seconds: float = 3600.0,
 ) -> list[Callable[..., Any]]:
     @activity.defn(name="compute_due_at")
     async def compute_due_at(request: DueTimeRequest) -> datetime:
@@ -35,6 +36,7 @@ def fast_clock(
             reopen_limit=reopen_limit,
             visit_attempts=visit_attempts,
             continue_as_new_after_events=continue_as_new_after_events,
+            visit_window=timedelta(seconds=visit_window_seconds),
         )
 
     return [compute_due_at, case_policy]

@@ -25,6 +25,7 @@ from api.app import create_app
 from hotline import bootstrap, search_attributes
 from hotline.db import SessionFactory, create_engine, session_factory
 from hotline.settings import Settings
+from hotline.temporal import ensure_search_attributes
 from worker import build_worker
 
 BIN = Path(sys.executable).parent
@@ -77,6 +78,18 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         search_attributes=search_attributes.ALL,
         dev_server_log_level="error",
     )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server, for timers that run while no department task is open."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await ensure_search_attributes(env.client)
     yield env
     await env.shutdown()
 

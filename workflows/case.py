@@ -67,7 +67,7 @@ with workflow.unsafe.imports_passed_through():
         TaskResultKind,
     )
     from workflows import refusals
-    from workflows.clock import TaskClock, is_live
+    from workflows.clock import TaskClock, is_live, until
     from workflows.deferral import Deferral
     from workflows.merging import Merging
     from workflows.refusals import refuse
@@ -146,7 +146,7 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
         while self._close_reason is None:
             await self._handle()
             await self._wait_while(CaseStatus.REPLIED)  # the dispatcher reviews
-            await self._wait_while(CaseStatus.VISITING)  # the visit operator calls back
+            await self._await_visit()  # the visit operator calls back, within the window
             await self._wait_while(CaseStatus.AWAITING_DECISION)  # a supervisor decides
         await workflow.wait_condition(workflow.all_handlers_finished)
         return await self._close()
@@ -791,6 +791,19 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
     def _case_due_at(self) -> datetime:
         live = [t.due_at for t in self._tasks.values() if is_live(t)]
         return max(live) if live else max(t.due_at for t in self._tasks.values())
+
+    async def _await_visit(self) -> None:
+        if self._status != CaseStatus.VISITING or self._close_reason is not None:
+            return
+        deadline = workflow.now() + self._policy.visit_window
+        if await until(
+            deadline, lambda: self._status != CaseStatus.VISITING or self._close_reason is not None
+        ):
+            return
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._status == CaseStatus.VISITING and self._close_reason is None:
+            self._close_reason = CloseReason.UNREACHABLE
+            await self._record(EventKind.VISIT_EXPIRED, SYSTEM_ACTOR, "回访期限已过，按无法联系办结")
 
     async def _visit_not_reached(self, action: Visit) -> None:
         self._visit_attempts += 1
