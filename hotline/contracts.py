@@ -125,10 +125,20 @@ class TaskAssignment(BaseModel):
     due_at: datetime
 
 
+class Attachment(BaseModel):
+    """Metadata of a file attached to a reply; the file itself lives in the document store."""
+
+    name: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(max_length=100)
+    size_bytes: int = Field(ge=0)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
 class TaskReply(BaseModel):
     """What a department sends when it completes its task: a reply, or a return with its reason."""
 
     kind: TaskResultKind = TaskResultKind.REPLY
+    attachments: list[Attachment] = Field(default_factory=list)
     text: str
     outcome: str = "resolved"
     contacted_citizen: bool = False
@@ -305,8 +315,8 @@ class RuleDeferral(Action):
 
 
 class DeferralView(BaseModel):
-    task_id: str
-    department: str
+    task_id: str | None = None  # None when a supervisor deferred the case after the reopen limit
+    department: str | None = None
     plan: str
     target_date: datetime
     approved: bool = False
@@ -350,6 +360,7 @@ class Decision(Action):
 
     close_as_is: bool
     reason: str
+    defer_until: datetime | None = None  # 挂账 instead: the case waits until then, then is handled again
 
 
 class ActionResult(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from hotline.contracts import Attachment
 from hotline.enums import AppealType, Channel
 from hotline.routing import RouteChoice
 
@@ -87,6 +88,7 @@ class TaskReplyCreate(BaseModel):
     outcome: Literal["resolved", "explained", "partly_resolved", "unresolvable"] = "resolved"
     contacted_citizen: bool = False
     contacted_at: datetime | None = None
+    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
 
 
 class TaskReturnCreate(BaseModel):

@@ -62,6 +62,7 @@ async def reply(
         outcome=reply_in.outcome,
         contacted_citizen=reply_in.contacted_citizen,
         contacted_at=reply_in.contacted_at,
+        attachments=reply_in.attachments,
         actor=principal.actor,
         replied_at=now,
     )

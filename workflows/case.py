@@ -456,7 +456,11 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
     def _validate_visit(self, action: Visit) -> None:
         if action.request_id in self._results:
             return
-        self._require(action.actor, Role.VISIT_OPERATOR)
+        # A citizen's own rating through the tracking code counts as the visit.
+        if action.actor.role not in (Role.VISIT_OPERATOR, Role.CITIZEN):
+            refuse(refusals.ROLE_NOT_ALLOWED, "Only a visit operator, or the citizen, records the visit.")
+        if action.actor.role == Role.CITIZEN and not action.reached:
+            refuse(refusals.INCOMPLETE_VISIT, "A citizen's rating needs 'resolved' and 'rating'.")
         self._require_status(CaseStatus.VISITING, "visited")
         if action.reached and (action.resolved is None or action.rating is None):
             refuse(refusals.INCOMPLETE_VISIT, "A reached citizen's visit needs both 'resolved' and 'rating'.")
@@ -501,14 +505,29 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
     async def decide(self, action: Decision) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
+        outcome = "按现状办结" if action.close_as_is else "挂账" if action.defer_until else "再次重办"
         await self._record(
             EventKind.DECIDED,
             action.actor,
-            f"督办决定：{'按现状办结' if action.close_as_is else '再次重办'}，{action.reason}",
-            data={"close_as_is": action.close_as_is, "reason": action.reason},
+            f"督办决定：{outcome}，{action.reason}",
+            data={
+                "close_as_is": action.close_as_is,
+                "defer_until": action.defer_until.isoformat() if action.defer_until else None,
+                "reason": action.reason,
+            },
+            case=CasePatch(deferred_until=action.defer_until) if action.defer_until else None,
         )
         if action.close_as_is:
             self._close_reason = CloseReason.SUPERVISOR_DECISION
+        elif action.defer_until is not None:
+            self._deferral = DeferralView(
+                plan=action.reason,
+                target_date=action.defer_until,
+                approved=True,
+                departments=self._departments(),
+            )
+            self._set_status(CaseStatus.DEFERRED)
+            self._deferral_timer = asyncio.ensure_future(self._resume_at_target())
         else:
             self._to_reissue = self._departments()
             self._set_status(CaseStatus.HANDLING)
@@ -520,6 +539,10 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
             return
         self._require(action.actor, Role.SUPERVISOR)
         self._require_status(CaseStatus.AWAITING_DECISION, "decided on")
+        if action.close_as_is and action.defer_until is not None:
+            refuse(refusals.WRONG_STATE, "Close as is, or defer: not both.")
+        if action.defer_until is not None and action.defer_until <= workflow.now():
+            refuse(refusals.DUE_IN_PAST, "The deferral's target date must lie in the future.")
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "A supervisor's decision needs a reason.")
 
@@ -714,6 +737,7 @@ class CaseWorkflow(TaskClock, Supervision, Merging, Deferral):
                 "task_id": task.task_id,
                 "outcome": reply.outcome,
                 "contacted_citizen": reply.contacted_citizen,
+                "attachments": [a.model_dump(mode="json") for a in reply.attachments],
             },
             occurred_at=reply.replied_at,
             assignments=[

@@ -82,6 +82,9 @@ class MergeIn(BaseModel):
 class DecisionIn(BaseModel):
     close_as_is: bool
     reason: str = Field(min_length=1, max_length=1000)
+    defer_until: AwareDatetime | None = Field(
+        default=None, description="挂账 until then instead of reopening"
+    )
 
 
 @router.post("/reroute", response_model=ActionResult)

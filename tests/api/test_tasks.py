@@ -57,3 +57,42 @@ async def test_an_empty_reply_is_refused_and_the_task_stays_open(
 async def test_a_dispatcher_has_no_department_inbox(api: httpx.AsyncClient, login: Any) -> None:
     response = await api.get("/api/v1/tasks", headers=await login("dispatcher"))
     assert response.status_code == 403
+
+
+async def test_a_reply_keeps_its_attachments_metadata(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    number, task_id = await _case_with_open_task(api, login)
+    attachment = {
+        "name": "现场照片.jpg",
+        "content_type": "image/jpeg",
+        "size_bytes": 204800,
+        "sha256": "a" * 64,
+    }
+    reply = await api.post(
+        f"/api/v1/tasks/{task_id}/reply",
+        json={"text": "已修复，附现场照片", "attachments": [attachment]},
+        headers=await login("water"),
+    )
+    assert reply.status_code == 202
+    dispatcher = await login("dispatcher")
+
+    async def replied_event() -> dict[str, Any] | None:
+        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
+        return next((e for e in case["timeline"] if e["kind"] == "replied"), None)
+
+    event = await eventually(replied_event)
+    assert event["data"]["attachments"] == [attachment]
+
+
+async def test_an_attachment_with_a_bad_checksum_is_refused(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    _, task_id = await _case_with_open_task(api, login)
+    bad = {"name": "a.jpg", "content_type": "image/jpeg", "size_bytes": 1, "sha256": "not-a-hash"}
+    response = await api.post(
+        f"/api/v1/tasks/{task_id}/reply",
+        json={"text": "见附件", "attachments": [bad]},
+        headers=await login("water"),
+    )
+    assert response.status_code == 422 and "attachments" in response.json()["details"]["fields"][0]["field"]

@@ -2,19 +2,20 @@
 is open, so the time-skipping server cannot be used: DESIGN.md §4)."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
 
-from hotline.contracts import Review, SignFor, Visit
+from hotline.contracts import Actor, Decision, Review, SignFor, Visit
 from hotline.db import SessionFactory
-from hotline.enums import AssignmentStatus, CaseStatus, CloseReason, Rating
+from hotline.enums import AssignmentStatus, CaseStatus, CloseReason, Rating, Role
 from hotline.models import Assignment, Case, OutboxMessage
 from tests.clock import fast_clock
 from tests.helpers import case_intake, eventually
-from tests.workflows.lifecycle import DISPATCHER, VISITOR, CaseDriver, department, rid
+from tests.workflows.lifecycle import DISPATCHER, SUPERVISOR, VISITOR, CaseDriver, department, rid
 from workflows import CaseWorkflow
 
 
@@ -233,3 +234,43 @@ async def test_unknown_category_fails_the_case_with_a_typed_error(
         causes.append(getattr(error, "type", None))
         error = error.cause
     assert "category_not_found" in causes
+
+
+async def test_a_supervisor_can_defer_after_the_reopen_limit_and_the_case_comes_back(
+    driver: CaseDriver, worker_factory: Callable[..., Any]
+) -> None:
+    async with worker_factory(replace_activities=fast_clock(reopen_limit=0)):
+        handle = await driver.start()
+        [first] = await driver.open_tasks(handle.id, 1)
+        await driver.handle_to_reply(handle)
+        await driver.review(handle)
+        assert (
+            await driver.visit(handle, Rating.DISSATISFIED, resolved=False)
+        ).status == CaseStatus.AWAITING_DECISION
+        decision = Decision(
+            actor=SUPERVISOR,
+            request_id=rid(),
+            close_as_is=False,
+            reason="待片区改造后解决",
+            defer_until=datetime.now(UTC) + timedelta(seconds=2),
+        )
+        assert (await handle.execute_update(CaseWorkflow.decide, decision)).status == CaseStatus.DEFERRED
+        [again] = await driver.open_tasks(handle.id, 1)
+        assert again.task_id != first.task_id and again.department_code == first.department_code
+        assert "deferral_ended" in await driver.kinds(handle.id)
+
+
+async def test_the_citizens_own_rating_counts_as_the_visit(driver: CaseDriver, case_worker: Any) -> None:
+    handle = await driver.start()
+    await driver.handle_to_reply(handle)
+    await driver.review(handle)
+    citizen = Actor(user="citizen", role=Role.CITIZEN)
+    with pytest.raises(WorkflowUpdateFailedError) as unreached:
+        await handle.execute_update(CaseWorkflow.visit, Visit(actor=citizen, request_id=rid(), reached=False))
+    assert _refusal(unreached.value) == "incomplete_visit"
+    rated = Visit(
+        actor=citizen, request_id=rid(), reached=True, resolved=True, rating=Rating.BASICALLY_SATISFIED
+    )
+    await handle.execute_update(CaseWorkflow.visit, rated)
+    outcome = await handle.result()
+    assert (outcome.close_reason, outcome.rating) == (CloseReason.VISITED, Rating.BASICALLY_SATISFIED)
