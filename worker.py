@@ -15,8 +15,10 @@ from temporalio.worker import Worker
 
 from activities.deadlines import DeadlineActivities
 from activities.department_task import DepartmentTaskActivities
+from activities.outbox import OutboxActivities
 from activities.read_model import ReadModelActivities
 from activities.routing import RoutingActivities
+from hotline import notify
 from hotline.db import SessionFactory, create_engine, session_factory
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect
@@ -26,7 +28,9 @@ from workflows import ALL_WORKFLOWS
 def case_activities(client: Client, sessions: SessionFactory, settings: Settings) -> list[Callable[..., Any]]:
     deadlines = DeadlineActivities(settings)
     department_tasks = DepartmentTaskActivities(sessions, client)
+    sender = notify.SENDERS[settings.notification_sender]()
     return [
+        OutboxActivities(sessions, sender).deliver_outbox,
         ReadModelActivities(sessions).project,
         RoutingActivities(sessions).propose_route,
         department_tasks.department_task,

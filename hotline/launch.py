@@ -23,6 +23,7 @@ import httpx
 
 from hotline import bootstrap
 from hotline.db import create_engine, session_factory
+from hotline.schedules import ensure_schedules
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect, ensure_retention, ensure_search_attributes
 
@@ -91,6 +92,7 @@ async def _prepare_temporal(settings: Settings) -> None:
     if added:
         print(f"  registered search attributes: {', '.join(added)}")
     await ensure_retention(client, timedelta(days=settings.temporal_retention_days))
+    await ensure_schedules(client, settings.temporal_task_queue)
 
 
 async def _prepare_read_model(settings: Settings) -> None:

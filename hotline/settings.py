@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     reopen_limit: int = Field(default=2, ge=0)
     visit_attempts: int = Field(default=3, ge=1)
     visit_window_hours: float = Field(default=72.0, gt=0)
+    notification_sender: Literal["record"] = "record"
     history_events_before_continue: int = Field(default=5000, ge=100, le=40000)
 
     @model_validator(mode="after")

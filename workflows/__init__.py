@@ -1,5 +1,6 @@
 """Workflow definitions. Deterministic code only: see DESIGN.md §4."""
 
 from workflows.case import CaseWorkflow
+from workflows.outbox import OutboxDelivery
 
-ALL_WORKFLOWS = [CaseWorkflow]
+ALL_WORKFLOWS = [CaseWorkflow, OutboxDelivery]
