@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from hotline import search_attributes as sa
-    from hotline.contracts import SYSTEM_ACTOR, AssignmentPatch, CasePatch, CasePolicy, Notification, TaskView
+    from hotline.contracts import SYSTEM_ACTOR, AssignmentPatch, CasePatch, Notification, TaskView
     from hotline.enums import AssignmentStatus, EventKind
+    from workflows.base import CaseBase
 
 LIVE_TASK = (AssignmentStatus.OPEN, AssignmentStatus.SIGNED)
 
@@ -36,13 +36,8 @@ async def until(moment: datetime, stop: Callable[[], bool]) -> bool:
         return False
 
 
-class TaskClock:
-    """Mixed into CaseWorkflow, which provides the policy, the tier and the timeline."""
-
-    _policy: CasePolicy
-    _tier: int
-    _escalation: int
-    _record: Callable[..., Any]
+class TaskClock(CaseBase):
+    """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     async def _watch_clock(self, task: TaskView) -> None:
         sign_for = asyncio.ensure_future(self._watch_sign_for(task))

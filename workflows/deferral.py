@@ -7,8 +7,6 @@ get the case back with a fresh clock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any
 
 from temporalio import workflow
 
@@ -16,39 +14,23 @@ with workflow.unsafe.imports_passed_through():
     from hotline import search_attributes as sa
     from hotline.contracts import (
         SYSTEM_ACTOR,
-        Action,
         ActionResult,
-        Actor,
         AssignmentPatch,
         CasePatch,
         DeferralView,
         Notification,
         RequestDeferral,
         RuleDeferral,
-        TaskView,
     )
     from hotline.enums import AssignmentStatus, CaseStatus, EventKind, Role
     from workflows import refusals
+    from workflows.base import CaseBase
     from workflows.clock import is_live, until
     from workflows.refusals import refuse
 
 
-class Deferral:
-    """Mixed into CaseWorkflow, which provides the state, the timeline and task withdrawal."""
-
-    _status: CaseStatus
-    _tasks: dict[str, TaskView]
-    _deferral: DeferralView | None
-    _deferral_timer: asyncio.Future[None] | None
-    _close_reason: Any
-    _to_reissue: list[str]
-    _results: dict[str, ActionResult]
-    _record: Callable[..., Any]
-    _remember: Callable[[Action], ActionResult]
-    _set_status: Callable[[CaseStatus], None]
-    _withdraw: Callable[[TaskView], Any]
-    _own_task: Callable[[Actor, str], TaskView]
-    _departments: Callable[[], list[str]]
+class Deferral(CaseBase):
+    """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     @workflow.update
     async def request_deferral(self, action: RequestDeferral) -> ActionResult:

@@ -7,16 +7,12 @@ and the visit. If the primary is withdrawn instead, merged cases go back to thei
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from hotline.contracts import (
         SYSTEM_ACTOR,
-        Action,
         ActionResult,
         AssignmentPatch,
         CasePatch,
@@ -24,32 +20,18 @@ with workflow.unsafe.imports_passed_through():
         MergeInto,
         Notification,
         PrimaryReply,
-        TaskView,
     )
-    from hotline.enums import AssignmentStatus, CaseStatus, CloseReason, EventKind, Role
+    from hotline.enums import AssignmentStatus, CaseStatus, EventKind, Role
     from workflows import refusals
+    from workflows.base import CaseBase
     from workflows.clock import is_live
     from workflows.refusals import refuse
 
 MERGEABLE = (CaseStatus.HANDLING, CaseStatus.REPLIED)
 
 
-class Merging:
-    """Mixed into CaseWorkflow, which provides the state, the timeline and task withdrawal."""
-
-    _status: CaseStatus
-    _tasks: dict[str, TaskView]
-    _merged: list[str]
-    _merged_into: str | None
-    _reply_text: str
-    _close_reason: CloseReason | None
-    _to_reissue: list[str]
-    _results: dict[str, ActionResult]
-    _record: Callable[..., Any]
-    _remember: Callable[[Action], ActionResult]
-    _set_status: Callable[[CaseStatus], None]
-    _withdraw: Callable[[TaskView], Any]
-    _departments: Callable[[], list[str]]
+class Merging(CaseBase):
+    """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     @workflow.update
     async def merge_into(self, action: MergeInto) -> ActionResult:

@@ -4,9 +4,6 @@ that the department answers. A supervisor acts only at their own level.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -17,25 +14,17 @@ with workflow.unsafe.imports_passed_through():
         IssueOrder,
         Notification,
         OrderView,
-        TaskView,
         Urge,
     )
     from hotline.enums import CaseStatus, EventKind, Role
     from workflows import refusals
+    from workflows.base import CaseBase
     from workflows.clock import is_live
     from workflows.refusals import refuse
 
 
-class Supervision:
-    """Mixed into CaseWorkflow, which provides the tasks, the timeline and the request memory."""
-
-    _status: CaseStatus
-    _tasks: dict[str, TaskView]
-    _orders: dict[str, OrderView]
-    _urges: int
-    _results: dict[str, ActionResult]
-    _record: Callable[..., Any]
-    _remember: Callable[[Action], ActionResult]
+class Supervision(CaseBase):
+    """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     @workflow.update
     async def urge(self, action: Urge) -> ActionResult:
