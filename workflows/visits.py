@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         CaseStatus,
         CloseReason,
         EventKind,
+        Rating,
         Role,
     )
     from workflows import refusals
@@ -33,6 +34,12 @@ with workflow.unsafe.imports_passed_through():
 from workflows.base import _SATISFIED, CaseBase
 from workflows.deferral import Deferral
 from workflows.merging import Merging
+
+_RATING_LABELS = {
+    Rating.SATISFIED: "满意",
+    Rating.BASICALLY_SATISFIED: "基本满意",
+    Rating.DISSATISFIED: "不满意",
+}
 
 
 class ReviewAndVisit(Merging, Deferral, CaseBase):
@@ -170,7 +177,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
         await self._record(
             EventKind.VISITED,
             action.actor,
-            f"回访：{'已解决' if action.resolved else '未解决'}，{action.rating.value}",
+            f"回访：{'已解决' if action.resolved else '未解决'}，{_RATING_LABELS[action.rating]}",
             data={"resolved": action.resolved, "rating": action.rating.value, "comment": action.comment},
             case=CasePatch(rating=action.rating, resolved=action.resolved),
         )
