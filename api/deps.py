@@ -13,6 +13,7 @@ from hotline.auth import Principal, principal_for_token
 from hotline.errors import Unauthorized
 from hotline.intake import IntakeConfig
 from hotline.settings import Settings
+from hotline.tokens import TOKEN_PREFIX, principal_for_api_token
 
 SESSION_COOKIE = "hotline_session"
 
@@ -53,7 +54,11 @@ def bearer_token(request: Request) -> str | None:
 
 async def _current_user(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
-    principal = await principal_for_token(session=session, token=token) if token else None
+    principal = None
+    if token and token.startswith(TOKEN_PREFIX):
+        principal = await principal_for_api_token(session=session, token=token)
+    elif token:
+        principal = await principal_for_token(session=session, token=token)
     if principal is None:
         raise Unauthorized(
             "not_authenticated", "Log in first: send 'Authorization: Bearer <token>' from /api/v1/auth/login."

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hotline.contracts import Actor
-from hotline.enums import Role
+from hotline.enums import Channel, Role
 from hotline.errors import Forbidden, Unauthorized
 from hotline.models import User, UserSession
 
@@ -33,6 +33,7 @@ class Principal(BaseModel):
     role: Role
     department: str | None = None
     supervision_level: int | None = None
+    channel: Channel | None = None  # integrations only: the one channel their token may use
 
     @property
     def actor(self) -> Actor:

@@ -10,10 +10,10 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import select
 
-from hotline import reference
+from hotline import reference, tokens
 from hotline.auth import hash_password
 from hotline.db import SessionFactory
-from hotline.enums import Role
+from hotline.enums import Channel, Role
 from hotline.models import User
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +63,24 @@ DEMO_USERS = (
     DemoUser("analyst", "分析员", Role.ANALYST),
     DemoUser("admin", "系统管理员", Role.ADMIN),
 )
+
+
+# Development only: a fixed token for the open311 channel, so that the demo can print it on every run.
+DEMO_OPEN311_TOKEN = "hlt_demo-open311-token"
+
+
+async def create_demo_token(sessions: SessionFactory) -> str:
+    async with sessions() as session:
+        known = {t.prefix for t in await tokens.list_all(session=session)}
+        if DEMO_OPEN311_TOKEN[:12] not in known:
+            await tokens.create(
+                session=session,
+                name="Open311 demo client",
+                channel=Channel.OPEN311,
+                created_by="make run",
+                token=DEMO_OPEN311_TOKEN,
+            )
+    return DEMO_OPEN311_TOKEN
 
 
 async def load_reference_data(sessions: SessionFactory) -> bool:

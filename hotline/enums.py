@@ -98,6 +98,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMIN = "admin"
     CITIZEN = "citizen"  # acting through the tracking code, without a login
+    INTEGRATION = "integration"  # a channel adapter or Open311 client with an API token
     SYSTEM = "system"
 
 

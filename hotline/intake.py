@@ -29,8 +29,8 @@ from hotline import routing
 from hotline import search_attributes as sa
 from hotline.contracts import Actor, CaseIntake, Citizen, Place, RouteRequest
 from hotline.db import insert_for
-from hotline.enums import CaseStatus
-from hotline.errors import Conflict, Invalid
+from hotline.enums import CaseStatus, Channel
+from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.models import CaseNumberCounter, Category, District, IntakeKey, Street
 from hotline.schemas import CaseCreate, IntakeReceipt
 
@@ -54,7 +54,15 @@ async def submit(
     case_in: CaseCreate,
     idempotency_key: str,
     actor: Actor,
+    channel_scope: Channel | None = None,
 ) -> IntakeReceipt:
+    """Register an appeal. `channel_scope` limits an integration's token to its own channel."""
+    if channel_scope is not None and case_in.channel != channel_scope:
+        raise Forbidden(
+            "channel_not_allowed",
+            f"This API token may register appeals on the {channel_scope.value} channel only.",
+            {"field": "channel"},
+        )
     await _check_reference(session, case_in)
     route = await routing.decide_route(
         session=session,

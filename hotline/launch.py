@@ -104,6 +104,7 @@ async def _prepare_read_model(settings: Settings) -> None:
             print("  loaded reference data for Xining")
         if settings.environment == "development":  # known passwords never reach production
             await bootstrap.create_demo_users(sessions)
+            await bootstrap.create_demo_token(sessions)
     finally:
         await engine.dispose()
 
@@ -131,6 +132,7 @@ def _print_welcome(settings: Settings, ui_url: str | None) -> None:
         print(f"\nDemo logins (password for all: {bootstrap.DEMO_PASSWORD}):")
         for user in bootstrap.DEMO_USERS:
             print(f"  {user.username:<18} {user.role.value:<15} {user.department or ''}")
+        print(f"Open311 demo API token (channel open311): {bootstrap.DEMO_OPEN311_TOKEN}")
     print("\nCtrl-C stops everything; the data stays in", settings.data_dir.resolve())
 
 

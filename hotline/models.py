@@ -110,6 +110,36 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime = _when()
 
 
+class ApiToken(SQLModel, table=True):
+    """A bearer token for an integration (channel adapter, Open311 client), scoped to one channel.
+
+    Only its SHA-256 is stored; the token is shown once, when it is made.
+    """
+
+    __tablename__ = "api_tokens"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    channel: str = Field(max_length=24)  # Channel
+    token_hash: str = Field(unique=True, max_length=64)
+    prefix: str = Field(max_length=12)  # shown in lists so that people can tell tokens apart
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+    last_used_at: datetime | None = _when(nullable=True)
+
+
+class CaseAccess(SQLModel, table=True):
+    """Who saw a citizen's contact details unmasked, or read a case as an auditor, and when."""
+
+    __tablename__ = "case_access_log"
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str = Field(index=True, max_length=32)
+    username: str = Field(max_length=64)
+    role: str = Field(max_length=24)
+    kind: str = Field(max_length=16)  # unmasked | audit_read
+    at: datetime = _when(index=True)
+
+
 # ---- intake -----------------------------------------------------------------------------------------
 
 

@@ -66,6 +66,7 @@ async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
     factory = session_factory(engine)
     await bootstrap.load_reference_data(factory)
     await bootstrap.create_demo_users(factory)
+    await bootstrap.create_demo_token(factory)
     yield factory
     await engine.dispose()
 

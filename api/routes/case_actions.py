@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
+from api.access import Department, Dispatcher, Supervisor, VisitOperator
+from api.deps import IdempotencyKey, SessionDep, TemporalDep
 from hotline import actions, dispatch
 from hotline.contracts import (
     ActionResult,
@@ -16,7 +17,7 @@ from hotline.contracts import (
     Visit,
     Withdraw,
 )
-from hotline.enums import Rating, Role
+from hotline.enums import Rating
 from hotline.routing import RouteChoice
 
 router = APIRouter(prefix="/api/v1/cases/{case_number}", tags=["case actions"])
@@ -91,7 +92,7 @@ class DecisionIn(BaseModel):
 async def reroute(
     case_number: str,
     body: RerouteIn,
-    user: CurrentUser,
+    user: Dispatcher,
     session: SessionDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
@@ -113,7 +114,7 @@ async def rule_return(
     case_number: str,
     task_id: str,
     body: ReturnRulingIn,
-    user: CurrentUser,
+    user: Dispatcher,
     session: SessionDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
@@ -137,7 +138,7 @@ async def rule_extension(
     case_number: str,
     task_id: str,
     body: ExtensionRulingIn,
-    user: CurrentUser,
+    user: Dispatcher,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
@@ -157,11 +158,10 @@ async def rule_extension(
 async def review(
     case_number: str,
     body: ReviewIn,
-    user: CurrentUser,
+    user: Dispatcher,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
-    user.require(Role.DISPATCHER)
     action = Review(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="review", action=action)
 
@@ -170,11 +170,10 @@ async def review(
 async def visit(
     case_number: str,
     body: VisitIn,
-    user: CurrentUser,
+    user: VisitOperator,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
-    user.require(Role.VISIT_OPERATOR)
     action = Visit(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="visit", action=action)
 
@@ -183,7 +182,7 @@ async def visit(
 async def merge(
     case_number: str,
     body: MergeIn,
-    user: CurrentUser,
+    user: Dispatcher,
     session: SessionDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
@@ -204,12 +203,11 @@ async def merge(
 async def withdraw(
     case_number: str,
     body: WithdrawIn,
-    user: CurrentUser,
+    user: Dispatcher,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """撤单 by the dispatcher (citizens withdraw through the public tracking page)."""
-    user.require(Role.DISPATCHER)
     action = Withdraw(actor=user.actor, request_id=actions.request_id(idempotency_key), reason=body.reason)
     return await actions.execute(client=client, case_number=case_number, update="withdraw", action=action)
 
@@ -218,12 +216,11 @@ async def withdraw(
 async def urge(
     case_number: str,
     body: UrgeIn,
-    user: CurrentUser,
+    user: Supervisor,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """催办 at the supervisor's own level."""
-    user.require(Role.SUPERVISOR)
     action = Urge(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="urge", action=action)
 
@@ -232,12 +229,11 @@ async def urge(
 async def issue_order(
     case_number: str,
     body: OrderIn,
-    user: CurrentUser,
+    user: Supervisor,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """督办单 at the supervisor's own level, with a reply-by time."""
-    user.require(Role.SUPERVISOR)
     action = IssueOrder(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="issue_order", action=action)
 
@@ -247,12 +243,11 @@ async def answer_order(
     case_number: str,
     order_id: str,
     body: OrderAnswerIn,
-    user: CurrentUser,
+    user: Department,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """The addressed department answers a supervision order."""
-    user.require(Role.DEPARTMENT)
     action = AnswerOrder(
         actor=user.actor, request_id=actions.request_id(idempotency_key), order_id=order_id, text=body.text
     )
@@ -263,12 +258,11 @@ async def answer_order(
 async def rule_deferral(
     case_number: str,
     body: ExtensionRulingIn,
-    user: CurrentUser,
+    user: Supervisor,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """A supervisor approves (the clock stops until the target date) or refuses a deferral."""
-    user.require(Role.SUPERVISOR)
     action = RuleDeferral(
         actor=user.actor,
         request_id=actions.request_id(idempotency_key),
@@ -284,10 +278,9 @@ async def rule_deferral(
 async def decide(
     case_number: str,
     body: DecisionIn,
-    user: CurrentUser,
+    user: Supervisor,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
-    user.require(Role.SUPERVISOR)
     action = Decision(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
     return await actions.execute(client=client, case_number=case_number, update="decide", action=action)

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CurrentUser, IdempotencyKey, IntakeConfigDep, SessionDep, TemporalDep
+from api.access import CaseReader, Intake
+from api.deps import IdempotencyKey, IntakeConfigDep, SessionDep, TemporalDep
 from hotline import cases, intake
-from hotline.enums import Role
 from hotline.errors import Invalid
 from hotline.schemas import CaseCreate, CaseDetail, CasesPublic, IntakeReceipt
 
@@ -17,13 +17,12 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 async def create_case(
     case_in: CaseCreate,
     response: Response,
-    user: CurrentUser,
+    user: Intake,
     session: SessionDep,
     client: TemporalDep,
     config: IntakeConfigDep,
     idempotency_key: IdempotencyKey = None,
 ) -> IntakeReceipt:
-    user.require(Role.DISPATCHER)
     if not idempotency_key:
         raise Invalid(
             "idempotency_key_required",
@@ -37,6 +36,7 @@ async def create_case(
         case_in=case_in,
         idempotency_key=idempotency_key,
         actor=user.actor,
+        channel_scope=user.channel,
     )
     if not receipt.created:
         response.status_code = 200
@@ -45,7 +45,7 @@ async def create_case(
 
 @router.get("", response_model=CasesPublic)
 async def list_cases(
-    user: CurrentUser,
+    user: CaseReader,
     session: SessionDep,
     status: str | None = None,
     district: str | None = None,
@@ -69,5 +69,5 @@ async def list_cases(
 
 
 @router.get("/{case_number}", response_model=CaseDetail)
-async def get_case(case_number: str, user: CurrentUser, session: SessionDep) -> CaseDetail:
+async def get_case(case_number: str, user: CaseReader, session: SessionDep) -> CaseDetail:
     return await cases.get_case(session=session, principal=user, case_number=case_number)

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter, Response
 
-from api.deps import CurrentUser, IdempotencyKey, SessionDep, TemporalDep
+from api.access import Department
+from api.deps import IdempotencyKey, SessionDep, TemporalDep
 from hotline import tasks
 from hotline.contracts import ActionResult
 from hotline.enums import AssignmentStatus
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["department tasks"])
 
 @router.get("", response_model=list[TaskPublic])
 async def inbox(
-    user: CurrentUser, session: SessionDep, status: AssignmentStatus | None = None
+    user: Department, session: SessionDep, status: AssignmentStatus | None = None
 ) -> list[TaskPublic]:
     return await tasks.inbox(session=session, principal=user, status=status)
 
@@ -21,7 +22,7 @@ async def inbox(
 @router.post("/{task_id}/sign-for", response_model=ActionResult)
 async def sign_for(
     task_id: str,
-    user: CurrentUser,
+    user: Department,
     session: SessionDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
@@ -34,7 +35,7 @@ async def sign_for(
 
 @router.post("/{task_id}/reply", status_code=202)
 async def reply(
-    task_id: str, reply_in: TaskReplyCreate, user: CurrentUser, session: SessionDep, client: TemporalDep
+    task_id: str, reply_in: TaskReplyCreate, user: Department, session: SessionDep, client: TemporalDep
 ) -> Response:
     """Completes the department's task; the case moves on asynchronously."""
     await tasks.reply(session=session, client=client, principal=user, task_id=task_id, reply_in=reply_in)
@@ -43,7 +44,7 @@ async def reply(
 
 @router.post("/{task_id}/return", status_code=202)
 async def return_task(
-    task_id: str, body: TaskReturnCreate, user: CurrentUser, session: SessionDep, client: TemporalDep
+    task_id: str, body: TaskReturnCreate, user: Department, session: SessionDep, client: TemporalDep
 ) -> Response:
     """退单: sends the task back with a reason; the dispatcher rules whether it was justified."""
     await tasks.return_task(
@@ -56,7 +57,7 @@ async def return_task(
 async def request_extension(
     task_id: str,
     body: ExtensionCreate,
-    user: CurrentUser,
+    user: Department,
     session: SessionDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
@@ -76,7 +77,7 @@ async def request_extension(
 async def request_deferral(
     task_id: str,
     body: DeferralCreate,
-    user: CurrentUser,
+    user: Department,
     session: SessionDep,
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
