@@ -15,6 +15,7 @@ from api import errors
 from api.routes import admin, auth, case_actions, cases, health, tasks
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
+from hotline.ratelimit import RateLimiter
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect
 from web import pages
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         app.state.settings = settings
         app.state.sessions = session_factory(engine)
         app.state.temporal = temporal or await connect(settings, lazy=True)
+        app.state.limiter = RateLimiter()
         app.state.intake_config = IntakeConfig(
             task_queue=settings.temporal_task_queue,
             case_number_prefix=settings.case_number_prefix,

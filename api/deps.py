@@ -12,6 +12,7 @@ from temporalio.client import Client
 from hotline.auth import Principal, principal_for_token
 from hotline.errors import Unauthorized
 from hotline.intake import IntakeConfig
+from hotline.ratelimit import RateLimiter
 from hotline.settings import Settings
 from hotline.tokens import TOKEN_PREFIX, principal_for_api_token
 
@@ -33,6 +34,15 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def _intake_config(request: Request) -> IntakeConfig:
     config: IntakeConfig = request.app.state.intake_config
     return config
@@ -42,6 +52,7 @@ SessionDep = Annotated[AsyncSession, Depends(_session)]
 TemporalDep = Annotated[Client, Depends(_temporal)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 IntakeConfigDep = Annotated[IntakeConfig, Depends(_intake_config)]
+LimiterDep = Annotated[RateLimiter, Depends(_limiter)]
 
 
 def bearer_token(request: Request) -> str | None:

@@ -20,6 +20,7 @@ from hotline.contracts import Actor
 from hotline.enums import Channel, Role
 from hotline.errors import Forbidden, Unauthorized
 from hotline.models import User, UserSession
+from hotline.ratelimit import LOGIN_FAILURES, RateLimiter
 
 _hasher = PasswordHasher()
 # Verifying against a real hash when the user does not exist keeps the response time the same.
@@ -59,6 +60,27 @@ def hash_password(password: str) -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def login_limited(
+    *,
+    session: AsyncSession,
+    limiter: RateLimiter,
+    address: str,
+    username: str,
+    password: str,
+    lifetime: timedelta,
+) -> tuple[str, Principal]:
+    """Log in, refusing for a while after repeated failures for this username or from this address."""
+    keys = (("user", username.lower()), ("address", address))
+    for key in keys:
+        await limiter.check(LOGIN_FAILURES, "login", *key)
+    try:
+        return await login(session=session, username=username, password=password, lifetime=lifetime)
+    except Unauthorized:
+        for key in keys:
+            await limiter.hit(LOGIN_FAILURES, "login", *key)
+        raise
 
 
 async def login(

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, bearer_token
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, bearer_token, client_address
 from hotline import auth, cases
-from hotline.errors import DomainError, Unauthorized
+from hotline.errors import DomainError, TooManyRequests, Unauthorized
 from hotline.settings import Settings
 from web import labels
 
@@ -65,14 +65,18 @@ async def login(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        token, _principal = await auth.login(
+        token, _principal = await auth.login_limited(
             session=session,
+            limiter=request.app.state.limiter,
+            address=client_address(request),
             username=username,
             password=password,
             lifetime=timedelta(hours=settings.session_hours),
         )
-    except Unauthorized as error:
-        return _render(request, "login.html", status_code=401, user=None, error=error, username=username)
+    except (Unauthorized, TooManyRequests) as error:
+        return _render(
+            request, "login.html", status_code=error.status_code, user=None, error=error, username=username
+        )
     response = RedirectResponse("/cases", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

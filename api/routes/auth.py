@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.access import Anyone
-from api.deps import SessionDep, SettingsDep, bearer_token
+from api.deps import LimiterDep, SessionDep, SettingsDep, bearer_token, client_address
 from hotline import auth
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -24,9 +24,14 @@ class LoginOut(BaseModel):
 
 
 @router.post("/login", response_model=LoginOut)
-async def login(body: LoginIn, session: SessionDep, settings: SettingsDep) -> LoginOut:
-    token, principal = await auth.login(
+async def login(
+    body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep, limiter: LimiterDep
+) -> LoginOut:
+    """A session token for a person; repeated failures are refused for a while (429)."""
+    token, principal = await auth.login_limited(
         session=session,
+        limiter=limiter,
+        address=client_address(request),
         username=body.username,
         password=body.password,
         lifetime=timedelta(hours=settings.session_hours),
