@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api import errors
-from api.routes import admin, auth, case_actions, cases, health, tasks
+from api.routes import admin, auth, case_actions, cases, health, public, tasks
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
@@ -49,7 +49,15 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         lifespan=lifespan,
     )
     errors.install(app)
-    for router in (health.router, auth.router, cases.router, case_actions.router, tasks.router, admin.router):
+    for router in (
+        health.router,
+        auth.router,
+        cases.router,
+        case_actions.router,
+        tasks.router,
+        admin.router,
+        public.router,
+    ):
         app.include_router(router)
     pages.install(app, settings)
     return app
