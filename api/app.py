@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api import errors
-from api.routes import admin, auth, case_actions, cases, health, public, tasks
+from api.routes import admin, auth, case_actions, cases, health, public, queues, tasks
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         tasks.router,
         admin.router,
         public.router,
+        queues.router,
     ):
         app.include_router(router)
     pages.install(app, settings)

@@ -5,14 +5,13 @@ Personal data is masked here, by role, so that no page or endpoint can forget to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from hotline.auth import Principal
+from hotline.case_filters import CaseFilter, Queue, order, predicates, queue_filter
 from hotline.enums import Role
 from hotline.errors import Forbidden, NotFound
 from hotline.models import Assignment, Case, CaseEvent, Category, Department, District, Street
@@ -23,35 +22,18 @@ _UNMASKED_ROLES = {Role.DISPATCHER, Role.VISIT_OPERATOR}
 _STAFF_ROLES = {Role.DISPATCHER, Role.SUPERVISOR, Role.VISIT_OPERATOR, Role.AUDITOR, Role.ANALYST, Role.ADMIN}
 
 
-@dataclass(frozen=True)
-class CaseFilter:
-    status: str | None = None
-    district: str | None = None
-    category: str | None = None
-    department: str | None = None
-    page: int = 1
-    page_size: int = 20
-
-
 async def list_cases(*, session: AsyncSession, principal: Principal, case_filter: CaseFilter) -> CasesPublic:
     query = select(Case)
     if principal.role == Role.DEPARTMENT:
         query = query.where(col(Case.case_number).in_(_own_case_numbers(principal)))
     elif principal.role not in _STAFF_ROLES:
         raise Forbidden("role_not_allowed", "Your role cannot list cases.")
-    for column, value in (
-        (Case.status, case_filter.status),
-        (Case.district_code, case_filter.district),
-        (Case.category_code, case_filter.category),
-        (Case.lead_department_code, case_filter.department),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    query = query.where(*predicates(case_filter))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = (
         (
             await session.execute(
-                query.order_by(col(Case.received_at).desc())
+                query.order_by(*order(case_filter))
                 .offset((case_filter.page - 1) * case_filter.page_size)
                 .limit(case_filter.page_size)
             )
@@ -167,3 +149,25 @@ def mask_phone(phone: str | None) -> str | None:
     if len(phone) < 8:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+# Who works which queue.
+_QUEUE_ROLES = {
+    Queue.NEW: Role.DISPATCHER,
+    Queue.RETURNED: Role.DISPATCHER,
+    Queue.REVIEW: Role.DISPATCHER,
+    Queue.OVERDUE: Role.DISPATCHER,
+    Queue.DEFERRED: Role.DISPATCHER,
+    Queue.EXTENSIONS: Role.DISPATCHER,
+    Queue.ESCALATED: Role.SUPERVISOR,
+    Queue.DECISIONS: Role.SUPERVISOR,
+    Queue.VISITS: Role.VISIT_OPERATOR,
+}
+
+
+async def queue(
+    *, session: AsyncSession, principal: Principal, name: Queue, page: int = 1, page_size: int = 20
+) -> CasesPublic:
+    principal.require(_QUEUE_ROLES[name])
+    case_filter = queue_filter(name, principal.supervision_level, page, page_size)
+    return await list_cases(session=session, principal=principal, case_filter=case_filter)

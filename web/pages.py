@@ -14,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, bearer_token, client_address
 from hotline import auth, cases
+from hotline.case_filters import CaseFilter
+from hotline.enums import CaseStatus
 from hotline.errors import DomainError, TooManyRequests, Unauthorized
 from hotline.settings import Settings
 from web import labels
@@ -107,7 +109,9 @@ async def case_list(
         listing = await cases.list_cases(
             session=session,
             principal=user,
-            case_filter=cases.CaseFilter(status=status or None, page=max(page, 1)),
+            case_filter=CaseFilter(
+                status=[CaseStatus(status)] if status in set(CaseStatus) else [], page=max(page, 1)
+            ),
         )
     except DomainError as error:
         return _error_page(request, error, user)

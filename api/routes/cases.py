@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from api.access import CaseReader, Intake
 from api.deps import IdempotencyKey, IntakeConfigDep, SessionDep, TemporalDep
 from hotline import cases, intake
+from hotline.case_filters import CaseFilter
 from hotline.errors import Invalid
 from hotline.schemas import CaseCreate, CaseDetail, CasesPublic, IntakeReceipt
 
@@ -45,27 +46,10 @@ async def create_case(
 
 @router.get("", response_model=CasesPublic)
 async def list_cases(
-    user: CaseReader,
-    session: SessionDep,
-    status: str | None = None,
-    district: str | None = None,
-    category: str | None = None,
-    department: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+    user: CaseReader, session: SessionDep, filters: Annotated[CaseFilter, Query()]
 ) -> CasesPublic:
-    return await cases.list_cases(
-        session=session,
-        principal=user,
-        case_filter=cases.CaseFilter(
-            status=status,
-            district=district,
-            category=category,
-            department=department,
-            page=page,
-            page_size=page_size,
-        ),
-    )
+    """Cases from the read model, filtered and sorted; a department sees only cases it holds or held."""
+    return await cases.list_cases(session=session, principal=user, case_filter=filters)
 
 
 @router.get("/{case_number}", response_model=CaseDetail)
