@@ -5,6 +5,8 @@ Personal data is masked here, by role, so that no page or endpoint can forget to
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -14,7 +16,7 @@ from hotline.auth import Principal
 from hotline.case_filters import CaseFilter, Queue, order, predicates, queue_filter
 from hotline.enums import Role
 from hotline.errors import Forbidden, NotFound
-from hotline.models import Assignment, Case, CaseEvent, Category, Department, District, Street
+from hotline.models import Assignment, Case, CaseAccess, CaseEvent, Category, Department, District, Street
 from hotline.schemas import AssignmentPublic, CaseDetail, CaseEventPublic, CasePublic, CasesPublic
 
 # Roles that must call the citizen see the contact details in full (DESIGN.md, 回访 and 办理).
@@ -80,6 +82,7 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
         .all()
     )
     unmasked = principal.role in _UNMASKED_ROLES or principal.department in departments
+    await _log_access(session, principal, case, unmasked)
     return CaseDetail(
         **_public(case).model_dump(),
         place_name=await _place_name(session, case),
@@ -109,6 +112,24 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
         ],
         timeline=[CaseEventPublic.model_validate(e, from_attributes=True) for e in events],
     )
+
+
+async def _log_access(session: AsyncSession, principal: Principal, case: Case, unmasked: bool) -> None:
+    """Each sight of a citizen's contact details, and each auditor's read, is logged."""
+    shows_contact = unmasked and bool(case.citizen_phone or case.citizen_name)
+    kind = "unmasked" if shows_contact else "audit_read" if principal.role == Role.AUDITOR else None
+    if kind is None:
+        return
+    session.add(
+        CaseAccess(
+            case_number=case.case_number,
+            username=principal.username,
+            role=principal.role.value,
+            kind=kind,
+            at=datetime.now(UTC),
+        )
+    )
+    await session.commit()
 
 
 async def _place_name(session: AsyncSession, case: Case) -> str:
