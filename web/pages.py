@@ -16,9 +16,9 @@ from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, bearer_token, clie
 from hotline import auth, cases
 from hotline.case_filters import CaseFilter
 from hotline.enums import CaseStatus
-from hotline.errors import DomainError, TooManyRequests, Unauthorized
+from hotline.errors import DomainError, Forbidden, TooManyRequests, Unauthorized
 from hotline.settings import Settings
-from web import labels
+from web import csrf, labels
 
 _HERE = Path(__file__).parent
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,10 @@ PageUser = Annotated[auth.Principal, Depends(_page_user)]
 
 def _render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    context["csrf_token"] = csrf.token_for(request)
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    csrf.remember(request, response, secure=request.app.state.settings.environment == "production")
+    return response
 
 
 def _error_page(request: Request, error: DomainError, user: auth.Principal | None) -> HTMLResponse:
@@ -58,7 +61,7 @@ async def login_form(request: Request) -> HTMLResponse:
     return _render(request, "login.html", user=None, error=None, username="")
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, dependencies=[Depends(csrf.check)])
 async def login(
     request: Request,
     session: SessionDep,
@@ -91,7 +94,7 @@ async def login(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[Depends(csrf.check)])
 async def logout(request: Request, session: SessionDep) -> RedirectResponse:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -131,6 +134,11 @@ async def _login_required(_request: Request, _error: Exception) -> RedirectRespo
     return RedirectResponse("/login", status_code=303)
 
 
+async def _csrf_failed(request: Request, _error: Exception) -> HTMLResponse:
+    error = Forbidden("csrf_failed", "此表单已过期，请刷新页面后重试。")
+    return _render(request, "error.html", status_code=403, error=error, user=None)
+
+
 def _templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=_HERE / "templates")
     zone = ZoneInfo(settings.timezone)
@@ -149,3 +157,4 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(csrf.CsrfFailed, _csrf_failed)
