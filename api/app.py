@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api import errors
-from api.routes import admin, auth, case_actions, cases, health, public, queues, tasks
+from api import errors, open311
+from api.routes import admin, auth, case_actions, cases, directory, health, public, queues, tasks
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
@@ -58,6 +58,8 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         admin.router,
         public.router,
         queues.router,
+        directory.router,
+        open311.router,
     ):
         app.include_router(router)
     pages.install(app, settings)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from hotline.errors import DomainError
@@ -44,6 +45,15 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _constraint(request: Request, error: Exception) -> JSONResponse:
+    # A check the service missed; the database refused the write, so nothing was changed.
+    log.warning("constraint refused a write on %s %s: %s", request.method, request.url.path, error)
+    return JSONResponse(
+        error_body("constraint_violated", "This change conflicts with existing data; nothing was changed."),
+        status_code=409,
+    )
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -58,4 +68,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _constraint)
     app.add_exception_handler(Exception, _unexpected)

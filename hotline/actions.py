@@ -7,14 +7,20 @@ and gives every action its actor and a request id, so a retried request is answe
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from hotline.contracts import Action, ActionResult
-from hotline.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from hotline.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
 from workflows import refusals
 
 _REFUSAL_ERRORS: dict[str, type[DomainError]] = {
@@ -30,6 +36,10 @@ _REFUSAL_ERRORS: dict[str, type[DomainError]] = {
 }
 
 
+# A case that cannot answer in this time (no worker) is reported as busy instead of hanging the request.
+UPDATE_TIMEOUT = timedelta(seconds=10)
+
+
 def request_id(idempotency_key: str | None) -> str:
     return idempotency_key or uuid.uuid4().hex
 
@@ -37,7 +47,15 @@ def request_id(idempotency_key: str | None) -> str:
 async def execute(*, client: Client, case_number: str, update: str, action: Action) -> ActionResult:
     handle = client.get_workflow_handle(case_number)
     try:
-        return await handle.execute_update(update, action, result_type=ActionResult)
+        return await handle.execute_update(
+            update, action, result_type=ActionResult, rpc_timeout=UPDATE_TIMEOUT
+        )
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise Unavailable(
+            "case_busy",
+            f"Case {case_number} did not answer in time (its worker may be restarting). Retry with the same "
+            "Idempotency-Key: an action is applied once however often it is sent.",
+        ) from None
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_ERRORS:

@@ -34,7 +34,7 @@ class CaseFilter(BaseModel):
     street: str | None = None
     category: str | None = None
     department: str | None = Field(default=None, description="Any department that holds or held a task")
-    tier: int | None = None
+    tier: int | None = Field(default=None, ge=1, le=30)
     channel: str | None = None
     overdue: bool | None = Field(default=None, description="Open cases past their due time")
     escalation_min: int | None = Field(default=None, ge=0, le=3)
@@ -45,7 +45,7 @@ class CaseFilter(BaseModel):
     extension_requested: bool = Field(default=False, description="An extension request waits for a ruling")
     sort: SortKey = SortKey.RECEIVED_AT
     descending: bool = True
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=100_000)
     page_size: int = Field(default=20, ge=1, le=200)
 
 

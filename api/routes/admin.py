@@ -1,14 +1,17 @@
-"""Administration: API tokens for integrations (users, departments and the catalogue follow)."""
+"""Administration: users, departments, the dispatch catalogue, API tokens for integrations."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from api.access import Admin
 from api.deps import SessionDep
-from hotline import tokens
+from hotline import directory, tokens
 from hotline.enums import Channel
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class TokenIn(BaseModel):
@@ -30,6 +33,47 @@ async def list_tokens(user: Admin, session: SessionDep) -> list[tokens.TokenPubl
 
 
 @router.delete("/tokens/{token_id}", response_model=tokens.TokenPublic)
-async def revoke_token(token_id: int, user: Admin, session: SessionDep) -> tokens.TokenPublic:
+async def revoke_token(token_id: RowId, user: Admin, session: SessionDep) -> tokens.TokenPublic:
     """Revoke at once: the next request with this token is refused."""
     return await tokens.revoke(session=session, token_id=token_id)
+
+
+@router.get("/users", response_model=list[directory.UserOut])
+async def list_users(user: Admin, session: SessionDep) -> list[directory.UserOut]:
+    return await directory.users(session=session)
+
+
+@router.post("/users", response_model=directory.UserOut, status_code=201)
+async def create_user(body: directory.UserIn, user: Admin, session: SessionDep) -> directory.UserOut:
+    return await directory.create_user(session=session, user=body)
+
+
+@router.post("/users/{user_id}/deactivate", response_model=directory.UserOut)
+async def deactivate_user(user_id: RowId, user: Admin, session: SessionDep) -> directory.UserOut:
+    """The user's sessions stop working at once."""
+    return await directory.set_active(session=session, user_id=user_id, active=False)
+
+
+@router.put("/departments", response_model=directory.DepartmentIn)
+async def save_department(
+    body: directory.DepartmentIn, user: Admin, session: SessionDep
+) -> directory.DepartmentIn:
+    """Create or update a department by its code (set active=false to retire it)."""
+    return await directory.save_department(session=session, department=body)
+
+
+@router.get("/catalogue", response_model=list[directory.RuleOut])
+async def list_rules(
+    user: Admin, session: SessionDep, category: str | None = None
+) -> list[directory.RuleOut]:
+    return await directory.rules(session=session, category=category)
+
+
+@router.post("/catalogue", response_model=directory.RuleOut, status_code=201)
+async def add_rule(body: directory.RuleIn, user: Admin, session: SessionDep) -> directory.RuleOut:
+    return await directory.add_rule(session=session, rule=body)
+
+
+@router.delete("/catalogue/{rule_id}", status_code=204)
+async def delete_rule(rule_id: RowId, user: Admin, session: SessionDep) -> None:
+    await directory.delete_rule(session=session, rule_id=rule_id)

@@ -21,7 +21,7 @@ async def work_queue(
     name: Queue,
     user: QueueWorker,
     session: SessionDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> CasesPublic:
     """new, returned, review, overdue, deferred, extensions (dispatchers); escalated (cases at or above

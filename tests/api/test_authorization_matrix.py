@@ -30,6 +30,8 @@ SAMPLE_PATH = {
     "task_id": "XN00000000-000000-T1",
     "order_id": "XN00000000-000000-O1",
     "token_id": "999999",
+    "user_id": "999999",
+    "rule_id": "999999",
     "name": "new",
 }
 

@@ -1,0 +1,287 @@
+"""The directory: reference data for forms and the admin's changes to departments, the catalogue and users.
+
+Reads are for every logged-in role (pickers on the intake form); changes are the admin's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from hotline.auth import hash_password
+from hotline.enums import DepartmentKind, DispatchMode, Level, Role
+from hotline.errors import Conflict, Invalid, NotFound
+from hotline.models import Category, Department, DispatchRule, District, Street, User
+
+
+class StreetOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+
+
+class DistrictOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    streets: list[StreetOut]
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name: str
+    parent: str | None
+    sector_department: str | None
+    default_tier: int | None
+
+
+class DepartmentIn(BaseModel):
+    code: str = Field(pattern=r"^[a-z0-9_.-]{2,80}$")
+    name: str = Field(min_length=1, max_length=80)
+    kind: DepartmentKind
+    level: Level
+    district: str | None = Field(default=None, min_length=1)
+    street: str | None = Field(default=None, min_length=1)
+    active: bool = True
+
+
+class RuleIn(BaseModel):
+    category: str
+    district: str | None = None
+    street: str | None = None
+    mode: DispatchMode
+    lead: str = Field(max_length=80, description="A department code, or @street / @district")
+    assisting: list[str] = Field(default_factory=list, max_length=20)
+    team: str | None = None
+
+
+class RuleOut(RuleIn):
+    id: int
+
+
+class UserIn(BaseModel):
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
+    display_name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=10, max_length=256)
+    role: Role
+    department: str | None = None
+    supervision_level: int | None = Field(default=None, ge=1, le=3)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    department: str | None
+    supervision_level: int | None
+    active: bool
+
+
+async def places(*, session: AsyncSession) -> list[DistrictOut]:
+    districts = (await session.execute(select(District).order_by(col(District.sort_order)))).scalars().all()
+    streets = (await session.execute(select(Street).order_by(col(Street.sort_order)))).scalars().all()
+    return [
+        DistrictOut(
+            code=d.code,
+            name=d.name,
+            kind=d.kind,
+            streets=[
+                StreetOut(code=s.code, name=s.name, kind=s.kind) for s in streets if s.district_code == d.code
+            ],
+        )
+        for d in districts
+    ]
+
+
+async def categories(*, session: AsyncSession) -> list[CategoryOut]:
+    rows = (
+        await session.execute(select(Category).order_by(col(Category.parent_code), col(Category.sort_order)))
+    ).scalars()
+    return [
+        CategoryOut(
+            code=c.code,
+            name=c.name,
+            parent=c.parent_code,
+            sector_department=c.sector_department_code,
+            default_tier=c.default_tier,
+        )
+        for c in rows
+    ]
+
+
+async def departments(*, session: AsyncSession) -> list[DepartmentIn]:
+    rows = (await session.execute(select(Department).order_by(col(Department.code)))).scalars()
+    return [
+        DepartmentIn(
+            code=d.code,
+            name=d.name,
+            kind=DepartmentKind(d.kind),
+            level=Level(d.level),
+            district=d.district_code,
+            street=d.street_code,
+            active=d.active,
+        )
+        for d in rows
+    ]
+
+
+async def save_department(*, session: AsyncSession, department: DepartmentIn) -> DepartmentIn:
+    if department.district is not None and await session.get(District, department.district) is None:
+        raise Invalid("unknown_district", f"No district {department.district!r}.", {"field": "district"})
+    if department.street is not None and await session.get(Street, department.street) is None:
+        raise Invalid("unknown_street", f"No street {department.street!r}.", {"field": "street"})
+    values: dict[str, Any] = {
+        "name": department.name,
+        "kind": department.kind.value,
+        "level": department.level.value,
+        "district_code": department.district,
+        "street_code": department.street,
+        "active": department.active,
+    }
+    row = await session.get(Department, department.code)
+    if row is None:
+        row = Department(code=department.code, **values)
+    else:
+        for field, value in values.items():
+            setattr(row, field, value)
+    session.add(row)
+    await session.commit()
+    return department
+
+
+async def rules(*, session: AsyncSession, category: str | None) -> list[RuleOut]:
+    query = select(DispatchRule).order_by(col(DispatchRule.category_code), col(DispatchRule.id))
+    if category:
+        query = query.where(DispatchRule.category_code == category)
+    return [_rule_out(r) for r in (await session.execute(query)).scalars()]
+
+
+async def add_rule(*, session: AsyncSession, rule: RuleIn) -> RuleOut:
+    category = await session.get(Category, rule.category)
+    if category is None or category.parent_code is None:
+        raise Invalid("unknown_category", f"No appeal category {rule.category!r}.", {"field": "category"})
+    for code in (rule.lead, *rule.assisting):
+        if code not in ("@street", "@district") and await session.get(Department, code) is None:
+            raise Invalid("unknown_department", f"No department {code!r}.", {"field": "lead"})
+    if await _same_place_rule(session, rule) is not None:
+        raise Conflict("rule_exists", "A rule for this category and place exists; delete it first.")
+    row = DispatchRule(
+        category_code=rule.category,
+        district_code=rule.district,
+        street_code=rule.street,
+        mode=rule.mode.value,
+        lead=rule.lead,
+        assisting=list(rule.assisting),
+        team=rule.team,
+    )
+    session.add(row)
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        await session.rollback()
+        raise Conflict(
+            "rule_exists", "A rule for this category and place exists; delete it first."
+        ) from error
+    return _rule_out(row)
+
+
+async def _same_place_rule(session: AsyncSession, rule: RuleIn) -> DispatchRule | None:
+    # NULL place columns never collide in a unique index, so the check is made here.
+    query = select(DispatchRule).where(DispatchRule.category_code == rule.category)
+    for column, value in (
+        (DispatchRule.district_code, rule.district),
+        (DispatchRule.street_code, rule.street),
+    ):
+        query = query.where(col(column).is_(None) if value is None else col(column) == value)
+    return (await session.execute(query)).scalars().first()
+
+
+async def delete_rule(*, session: AsyncSession, rule_id: int) -> None:
+    row = await session.get(DispatchRule, rule_id)
+    if row is None:
+        raise NotFound("rule_not_found", f"No dispatch rule {rule_id}.")
+    await session.delete(row)
+    await session.commit()
+
+
+def _rule_out(row: DispatchRule) -> RuleOut:
+    assert row.id is not None
+    return RuleOut(
+        id=row.id,
+        category=row.category_code,
+        district=row.district_code,
+        street=row.street_code,
+        mode=DispatchMode(row.mode),
+        lead=row.lead,
+        assisting=list(row.assisting),
+        team=row.team,
+    )
+
+
+async def users(*, session: AsyncSession) -> list[UserOut]:
+    return [
+        _user_out(u) for u in (await session.execute(select(User).order_by(col(User.username)))).scalars()
+    ]
+
+
+async def create_user(*, session: AsyncSession, user: UserIn) -> UserOut:
+    if user.role == Role.DEPARTMENT and (
+        not user.department or await session.get(Department, user.department) is None
+    ):
+        raise Invalid(
+            "department_required", "A department user needs an existing department.", {"field": "department"}
+        )
+    if user.role == Role.SUPERVISOR and user.supervision_level is None:
+        raise Invalid(
+            "level_required",
+            "A supervisor needs a supervision level (1, 2 or 3).",
+            {"field": "supervision_level"},
+        )
+    if user.role in (Role.CITIZEN, Role.INTEGRATION, Role.SYSTEM):
+        raise Invalid(
+            "role_not_for_people", f"{user.role.value} is not a role for a person.", {"field": "role"}
+        )
+    row = User(
+        username=user.username,
+        display_name=user.display_name,
+        password_hash=hash_password(user.password),
+        role=user.role.value,
+        department_code=user.department if user.role == Role.DEPARTMENT else None,
+        supervision_level=user.supervision_level if user.role == Role.SUPERVISOR else None,
+    )
+    session.add(row)
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        await session.rollback()
+        raise Conflict(
+            "username_taken", f"The username {user.username!r} is taken.", {"field": "username"}
+        ) from error
+    return _user_out(row)
+
+
+async def set_active(*, session: AsyncSession, user_id: int, active: bool) -> UserOut:
+    row = await session.get(User, user_id)
+    if row is None:
+        raise NotFound("user_not_found", f"No user {user_id}.")
+    row.active = active
+    await session.commit()
+    return _user_out(row)
+
+
+def _user_out(row: User) -> UserOut:
+    assert row.id is not None
+    return UserOut(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        department=row.department_code,
+        supervision_level=row.supervision_level,
+        active=row.active,
+    )
