@@ -78,3 +78,18 @@ async def eventually(
             if result:
                 return result
             await asyncio.sleep(interval)
+
+
+async def open_case_with_task(api: Any, login: Any, department: str = "water") -> tuple[str, str]:
+    """Register the burst-pipe appeal through the API; its case number and the department's open task."""
+    created = await api.post(
+        "/api/v1/cases", json=appeal(), headers={**await login("dispatcher"), "Idempotency-Key": new_key()}
+    )
+    number = created.json()["case_number"]
+    headers = await login(department)
+
+    async def task_id() -> str | None:
+        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=headers)).json()
+        return next((t["task_id"] for t in tasks if t["case_number"] == number), None)
+
+    return str(number), await eventually(task_id)

@@ -4,27 +4,13 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import appeal, eventually, new_key
-
-
-async def _open_case(api: httpx.AsyncClient, login: Any) -> tuple[str, str]:
-    created = await api.post(
-        "/api/v1/cases", json=appeal(), headers={**await login("dispatcher"), "Idempotency-Key": new_key()}
-    )
-    number = created.json()["case_number"]
-    water = await login("water")
-
-    async def task_id() -> str | None:
-        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
-        return next((t["task_id"] for t in tasks if t["case_number"] == number), None)
-
-    return number, await eventually(task_id)
+from tests.helpers import appeal, eventually, new_key, open_case_with_task
 
 
 async def test_sign_for_is_the_departments_own_and_happens_once(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    _, task_id = await _open_case(api, login)
+    _, task_id = await open_case_with_task(api, login)
     water, forestry = await login("water"), await login("forestry")
     other = await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=forestry)
     key = {"Idempotency-Key": new_key()}
@@ -39,7 +25,7 @@ async def test_sign_for_is_the_departments_own_and_happens_once(
 async def test_review_is_for_dispatchers_and_only_after_the_reply(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    number, _ = await _open_case(api, login)
+    number, _ = await open_case_with_task(api, login)
     by_department = await api.post(
         f"/api/v1/cases/{number}/review", json={"accept": True}, headers=await login("water")
     )
@@ -62,7 +48,7 @@ async def test_actions_on_an_unknown_case_are_not_found(api: httpx.AsyncClient, 
 async def test_reroute_through_the_api_checks_the_route_first(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    number, old_task = await _open_case(api, login)
+    number, old_task = await open_case_with_task(api, login)
     dispatcher = await login("dispatcher")
     pushed_down = await api.post(
         f"/api/v1/cases/{number}/reroute",
@@ -123,7 +109,7 @@ async def test_intake_with_the_dispatchers_own_route(
 async def test_return_and_ruling_through_the_api(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    number, task_id = await _open_case(api, login)
+    number, task_id = await open_case_with_task(api, login)
     water, dispatcher = await login("water"), await login("dispatcher")
     returned = await api.post(
         f"/api/v1/tasks/{task_id}/return", json={"reason": "不属于本公司管网"}, headers=water
@@ -158,7 +144,7 @@ async def test_return_and_ruling_through_the_api(
 async def test_an_extension_into_the_past_is_refused(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    _, task_id = await _open_case(api, login)
+    _, task_id = await open_case_with_task(api, login)
     response = await api.post(
         f"/api/v1/tasks/{task_id}/extension",
         json={"reason": "需要更多时间", "due_at": "2020-01-01T00:00:00+08:00"},

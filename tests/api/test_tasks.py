@@ -4,27 +4,13 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import appeal, eventually, new_key
-
-
-async def _case_with_open_task(api: httpx.AsyncClient, login: Any) -> tuple[str, str]:
-    created = await api.post(
-        "/api/v1/cases", json=appeal(), headers={**await login("dispatcher"), "Idempotency-Key": new_key()}
-    )
-    number = created.json()["case_number"]
-    water = await login("water")
-
-    async def task_id() -> str | None:
-        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
-        return next((t["task_id"] for t in tasks if t["case_number"] == number), None)
-
-    return number, await eventually(task_id)
+from tests.helpers import eventually, open_case_with_task
 
 
 async def test_another_department_cannot_reply_or_see_the_task(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    number, task_id = await _case_with_open_task(api, login)
+    number, task_id = await open_case_with_task(api, login)
     forestry = await login("forestry")
     reply = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "不是我们的"}, headers=forestry)
     inbox = (await api.get("/api/v1/tasks", headers=forestry)).json()
@@ -35,7 +21,7 @@ async def test_another_department_cannot_reply_or_see_the_task(
 
 
 async def test_a_second_reply_is_refused(api: httpx.AsyncClient, login: Any, case_worker: Any) -> None:
-    _, task_id = await _case_with_open_task(api, login)
+    _, task_id = await open_case_with_task(api, login)
     water = await login("water")
     first = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
     second = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "又修了一次"}, headers=water)
@@ -46,7 +32,7 @@ async def test_a_second_reply_is_refused(api: httpx.AsyncClient, login: Any, cas
 async def test_an_empty_reply_is_refused_and_the_task_stays_open(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    _, task_id = await _case_with_open_task(api, login)
+    _, task_id = await open_case_with_task(api, login)
     water = await login("water")
     response = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "  "}, headers=water)
     assert response.status_code == 422 and response.json()["details"]["fields"][0]["field"] == "text"
@@ -62,7 +48,7 @@ async def test_a_dispatcher_has_no_department_inbox(api: httpx.AsyncClient, logi
 async def test_a_reply_keeps_its_attachments_metadata(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    number, task_id = await _case_with_open_task(api, login)
+    number, task_id = await open_case_with_task(api, login)
     attachment = {
         "name": "现场照片.jpg",
         "content_type": "image/jpeg",
@@ -88,7 +74,7 @@ async def test_a_reply_keeps_its_attachments_metadata(
 async def test_an_attachment_with_a_bad_checksum_is_refused(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    _, task_id = await _case_with_open_task(api, login)
+    _, task_id = await open_case_with_task(api, login)
     bad = {"name": "a.jpg", "content_type": "image/jpeg", "size_bytes": 1, "sha256": "not-a-hash"}
     response = await api.post(
         f"/api/v1/tasks/{task_id}/reply",
