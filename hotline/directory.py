@@ -5,7 +5,7 @@ Reads are for every logged-in role (pickers on the intake form); changes are the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +37,14 @@ class CategoryOut(BaseModel):
     parent: str | None
     sector_department: str | None
     default_tier: int | None
+
+
+class CategoryIn(BaseModel):
+    code: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)?$", examples=["water.meter"])
+    name: str = Field(min_length=1, max_length=80, examples=["水表故障"])
+    parent: str | None = Field(default=None, description="The top-level group; none for a group itself")
+    sector_department: str | None = None
+    default_tier: Literal[1, 3, 7, 11] | None = None
 
 
 class DepartmentIn(BaseModel):
@@ -128,6 +136,40 @@ async def departments(*, session: AsyncSession) -> list[DepartmentIn]:
         )
         for d in rows
     ]
+
+
+async def save_category(*, session: AsyncSession, category: CategoryIn) -> CategoryOut:
+    """Create or update a category; a leaf needs its group, a sector department and a default tier."""
+    if category.parent is not None:
+        parent = await session.get(Category, category.parent)
+        if parent is None or parent.parent_code is not None:
+            raise Invalid("unknown_group", f"No top-level category {category.parent!r}.", {"field": "parent"})
+        if category.sector_department is None or category.default_tier is None:
+            raise Invalid(
+                "leaf_incomplete",
+                "A leaf category needs a sector department and a default tier.",
+                {"field": "parent"},
+            )
+    if category.sector_department and await session.get(Department, category.sector_department) is None:
+        raise Invalid(
+            "unknown_department",
+            f"No department {category.sector_department!r}.",
+            {"field": "sector_department"},
+        )
+    row = await session.get(Category, category.code)
+    if row is None:
+        row = Category(code=category.code, name=category.name)
+    row.name, row.parent_code = category.name, category.parent
+    row.sector_department_code, row.default_tier = category.sector_department, category.default_tier
+    session.add(row)
+    await session.commit()
+    return CategoryOut(
+        code=row.code,
+        name=row.name,
+        parent=row.parent_code,
+        sector_department=row.sector_department_code,
+        default_tier=row.default_tier,
+    )
 
 
 async def save_department(*, session: AsyncSession, department: DepartmentIn) -> DepartmentIn:

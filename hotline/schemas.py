@@ -84,6 +84,21 @@ class IntakeReceipt(BaseModel):
 
 
 class TaskReplyCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "经过一天抢修，当日晚修复完毕，小区恢复正常供水。",
+                    "outcome": "resolved",
+                    "contacted_citizen": True,
+                    "attachments": [
+                        {"name": "现场照片.jpg", "content_type": "image/jpeg", "size_bytes": 204800}
+                    ],
+                }
+            ]
+        }
+    )
+
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
     outcome: Literal["resolved", "explained", "partly_resolved", "unresolvable"] = "resolved"
     contacted_citizen: bool = False

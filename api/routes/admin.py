@@ -77,3 +77,11 @@ async def add_rule(body: directory.RuleIn, user: Admin, session: SessionDep) -> 
 @router.delete("/catalogue/{rule_id}", status_code=204)
 async def delete_rule(rule_id: RowId, user: Admin, session: SessionDep) -> None:
     await directory.delete_rule(session=session, rule_id=rule_id)
+
+
+@router.put("/categories", response_model=directory.CategoryOut)
+async def save_category(
+    body: directory.CategoryIn, user: Admin, session: SessionDep
+) -> directory.CategoryOut:
+    """Create or update a category of the taxonomy by its code."""
+    return await directory.save_category(session=session, category=body)

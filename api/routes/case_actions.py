@@ -1,7 +1,7 @@
 """Actions on a running case: review (审核), return visit (回访), a supervisor's decision."""
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import Department, Dispatcher, Supervisor, VisitOperator
 from api.deps import IdempotencyKey, SessionDep, TemporalDep
@@ -24,12 +24,25 @@ router = APIRouter(prefix="/api/v1/cases/{case_number}", tags=["case actions"])
 
 
 class ReviewIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"accept": True}, {"accept": False, "reason": "答复未说明维修结果"}]}
+    )
+
     accept: bool
     reason: str | None = Field(default=None, max_length=1000, description="Required when sending back")
     task_id: str | None = Field(default=None, description="The reply that goes back; the lead's by default")
 
 
 class VisitIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"reached": True, "resolved": True, "rating": "satisfied", "comment": "修得很快"},
+                {"reached": False, "comment": "无人接听"},
+            ]
+        }
+    )
+
     reached: bool
     resolved: bool | None = None
     rating: Rating | None = None
@@ -37,6 +50,14 @@ class VisitIn(BaseModel):
 
 
 class RerouteIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"route": {"mode": "direct", "lead": "company.realestate"}, "reason": "小区内部管网"}
+            ]
+        }
+    )
+
     route: RouteChoice
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -59,6 +80,8 @@ class WithdrawIn(BaseModel):
 
 
 class UrgeIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"message": "请于今日内答复处理进展"}]})
+
     message: str = Field(min_length=1, max_length=1000)
     department: str | None = Field(
         default=None, description="One department; all holding the case if omitted"

@@ -4,6 +4,8 @@ from typing import Any
 
 import httpx
 
+from tests.helpers import appeal, new_key
+
 
 async def test_places_and_categories_feed_the_intake_form(api: httpx.AsyncClient, login: Any) -> None:
     headers = await login("dispatcher")
@@ -66,3 +68,24 @@ async def test_an_admin_creates_and_deactivates_a_user(api: httpx.AsyncClient, l
         "/api/v1/auth/login", json={"username": body["username"], "password": body["password"]}
     )
     assert refused.status_code == 401
+
+
+async def test_an_admin_adds_a_category_that_intake_then_accepts(api: httpx.AsyncClient, login: Any) -> None:
+    admin, dispatcher = await login("admin"), await login("dispatcher")
+    leaf = {
+        "code": "water.meter",
+        "name": "水表故障",
+        "parent": "water",
+        "sector_department": "company.water",
+        "default_tier": 7,
+    }
+    incomplete = await api.put("/api/v1/admin/categories", json={**leaf, "default_tier": None}, headers=admin)
+    saved = await api.put("/api/v1/admin/categories", json=leaf, headers=admin)
+    assert incomplete.status_code == 422 and incomplete.json()["code"] == "leaf_incomplete"
+    assert saved.status_code == 200 and saved.json()["default_tier"] == 7
+    created = await api.post(
+        "/api/v1/cases",
+        json=appeal(category="water.meter", title="水表不走字"),
+        headers={**dispatcher, "Idempotency-Key": new_key()},
+    )
+    assert created.status_code == 201
