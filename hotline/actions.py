@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.client import (
     Client,
@@ -19,6 +19,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from hotline.auth import Principal
 from hotline.contracts import Action, ActionResult
 from hotline.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
 from workflows import refusals
@@ -36,12 +37,29 @@ _REFUSAL_ERRORS: dict[str, type[DomainError]] = {
 }
 
 
+A = TypeVar("A", bound=Action)
+
 # A case that cannot answer in this time (no worker) is reported as busy instead of hanging the request.
 UPDATE_TIMEOUT = timedelta(seconds=10)
 
 
 def request_id(idempotency_key: str | None) -> str:
     return idempotency_key or uuid.uuid4().hex
+
+
+async def act(
+    *,
+    client: Client,
+    case_number: str,
+    update: str,
+    kind: type[A],
+    principal: Principal,
+    idempotency_key: str | None,
+    **fields: Any,
+) -> ActionResult:
+    """Build the action with its actor and request id, and run it as the named Update."""
+    action = kind(actor=principal.actor, request_id=request_id(idempotency_key), **fields)
+    return await execute(client=client, case_number=case_number, update=update, action=action)
 
 
 async def execute(*, client: Client, case_number: str, update: str, action: Action) -> ActionResult:

@@ -185,8 +185,15 @@ async def review(
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
-    action = Review(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
-    return await actions.execute(client=client, case_number=case_number, update="review", action=action)
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="review",
+        kind=Review,
+        principal=user,
+        idempotency_key=idempotency_key,
+        **body.model_dump(),
+    )
 
 
 @router.post("/visits", response_model=ActionResult)
@@ -197,8 +204,15 @@ async def visit(
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
-    action = Visit(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
-    return await actions.execute(client=client, case_number=case_number, update="visit", action=action)
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="visit",
+        kind=Visit,
+        principal=user,
+        idempotency_key=idempotency_key,
+        **body.model_dump(),
+    )
 
 
 @router.post("/merge", response_model=ActionResult)
@@ -231,8 +245,15 @@ async def withdraw(
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """撤单 by the dispatcher (citizens withdraw through the public tracking page)."""
-    action = Withdraw(actor=user.actor, request_id=actions.request_id(idempotency_key), reason=body.reason)
-    return await actions.execute(client=client, case_number=case_number, update="withdraw", action=action)
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="withdraw",
+        kind=Withdraw,
+        principal=user,
+        idempotency_key=idempotency_key,
+        reason=body.reason,
+    )
 
 
 @router.post("/urge", response_model=ActionResult)
@@ -244,8 +265,15 @@ async def urge(
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """催办 at the supervisor's own level."""
-    action = Urge(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
-    return await actions.execute(client=client, case_number=case_number, update="urge", action=action)
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="urge",
+        kind=Urge,
+        principal=user,
+        idempotency_key=idempotency_key,
+        **body.model_dump(),
+    )
 
 
 @router.post("/orders", response_model=ActionResult)
@@ -257,8 +285,15 @@ async def issue_order(
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """督办单 at the supervisor's own level, with a reply-by time."""
-    action = IssueOrder(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
-    return await actions.execute(client=client, case_number=case_number, update="issue_order", action=action)
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="issue_order",
+        kind=IssueOrder,
+        principal=user,
+        idempotency_key=idempotency_key,
+        **body.model_dump(),
+    )
 
 
 @router.post("/orders/{order_id}/answer", response_model=ActionResult)
@@ -271,10 +306,16 @@ async def answer_order(
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """The addressed department answers a supervision order."""
-    action = AnswerOrder(
-        actor=user.actor, request_id=actions.request_id(idempotency_key), order_id=order_id, text=body.text
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="answer_order",
+        kind=AnswerOrder,
+        principal=user,
+        idempotency_key=idempotency_key,
+        order_id=order_id,
+        text=body.text,
     )
-    return await actions.execute(client=client, case_number=case_number, update="answer_order", action=action)
 
 
 @router.post("/deferral/ruling", response_model=ActionResult)
@@ -286,14 +327,14 @@ async def rule_deferral(
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
     """A supervisor approves (the clock stops until the target date) or refuses a deferral."""
-    action = RuleDeferral(
-        actor=user.actor,
-        request_id=actions.request_id(idempotency_key),
-        approve=body.approve,
-        reason=body.reason,
-    )
-    return await actions.execute(
-        client=client, case_number=case_number, update="rule_deferral", action=action
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="rule_deferral",
+        kind=RuleDeferral,
+        principal=user,
+        idempotency_key=idempotency_key,
+        **body.model_dump(),
     )
 
 
@@ -305,5 +346,12 @@ async def decide(
     client: TemporalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ActionResult:
-    action = Decision(actor=user.actor, request_id=actions.request_id(idempotency_key), **body.model_dump())
-    return await actions.execute(client=client, case_number=case_number, update="decide", action=action)
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="decide",
+        kind=Decision,
+        principal=user,
+        idempotency_key=idempotency_key,
+        **body.model_dump(),
+    )
