@@ -42,15 +42,18 @@ async def rule_return(
             {"field": "route"},
         )
     route = await _route_for(session, case_number, choice) if justified and choice else None
-    action = RuleReturn(
-        actor=principal.actor,
-        request_id=actions.request_id(idempotency_key),
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="rule_return",
+        kind=RuleReturn,
+        principal=principal,
+        idempotency_key=idempotency_key,
         task_id=task_id,
         justified=justified,
         reason=reason,
         route=route,
     )
-    return await actions.execute(client=client, case_number=case_number, update="rule_return", action=action)
 
 
 async def rule_extension(
@@ -64,15 +67,16 @@ async def rule_extension(
     idempotency_key: str | None,
 ) -> ActionResult:
     principal.require(Role.DISPATCHER)
-    action = RuleExtension(
-        actor=principal.actor,
-        request_id=actions.request_id(idempotency_key),
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="rule_extension",
+        kind=RuleExtension,
+        principal=principal,
+        idempotency_key=idempotency_key,
         task_id=task_id,
         approve=approve,
         reason=reason,
-    )
-    return await actions.execute(
-        client=client, case_number=case_number, update="rule_extension", action=action
     )
 
 
@@ -87,20 +91,16 @@ async def reroute(
     idempotency_key: str | None,
 ) -> ActionResult:
     principal.require(Role.DISPATCHER)
-    case = await session.get(Case, case_number)
-    if case is None:
-        raise NotFound("case_not_found", f"No case {case_number}.")
-    route = await routing.decide_route(
-        session=session,
-        request=RouteRequest(
-            category=case.category_code, district=case.district_code, street=case.street_code
-        ),
-        choice=choice,
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="reroute",
+        kind=Reroute,
+        principal=principal,
+        idempotency_key=idempotency_key,
+        route=await _route_for(session, case_number, choice),
+        reason=reason,
     )
-    action = Reroute(
-        actor=principal.actor, request_id=actions.request_id(idempotency_key), route=route, reason=reason
-    )
-    return await actions.execute(client=client, case_number=case_number, update="reroute", action=action)
 
 
 async def merge(
@@ -124,7 +124,13 @@ async def merge(
             f"Case {primary} is {target.status}; merge into an open case.",
             {"field": "primary"},
         )
-    action = MergeInto(
-        actor=principal.actor, request_id=actions.request_id(idempotency_key), primary=primary, reason=reason
+    return await actions.act(
+        client=client,
+        case_number=case_number,
+        update="merge_into",
+        kind=MergeInto,
+        principal=principal,
+        idempotency_key=idempotency_key,
+        primary=primary,
+        reason=reason,
     )
-    return await actions.execute(client=client, case_number=case_number, update="merge_into", action=action)

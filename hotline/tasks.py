@@ -7,6 +7,7 @@ second completion, so a double submit can never apply twice.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -15,7 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from hotline import actions
 from hotline.auth import Principal
-from hotline.contracts import ActionResult, RequestDeferral, RequestExtension, SignFor, TaskReply
+from hotline.contracts import Action, ActionResult, RequestDeferral, RequestExtension, SignFor, TaskReply
 from hotline.enums import AssignmentStatus, Role, TaskResultKind
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Assignment, Case
@@ -100,41 +101,6 @@ async def _complete(
     raise Conflict("task_not_open", "This task was already completed or withdrawn.")
 
 
-async def request_extension(
-    *,
-    session: AsyncSession,
-    client: Client,
-    principal: Principal,
-    task_id: str,
-    extension_in: ExtensionCreate,
-    idempotency_key: str | None,
-) -> ActionResult:
-    """延期申请: the department asks for more time; the dispatcher rules."""
-    principal.require(Role.DEPARTMENT)
-    task = await _own_open_task(session, principal, task_id)
-    action = RequestExtension(
-        actor=principal.actor,
-        request_id=actions.request_id(idempotency_key),
-        task_id=task_id,
-        reason=extension_in.reason,
-        due_at=extension_in.due_at,
-    )
-    return await actions.execute(
-        client=client, case_number=task.case_number, update="request_extension", action=action
-    )
-
-
-async def sign_for(
-    *, session: AsyncSession, client: Client, principal: Principal, task_id: str, idempotency_key: str | None
-) -> ActionResult:
-    principal.require(Role.DEPARTMENT)
-    task = await _own_open_task(session, principal, task_id)
-    action = SignFor(actor=principal.actor, request_id=actions.request_id(idempotency_key), task_id=task_id)
-    return await actions.execute(
-        client=client, case_number=task.case_number, update="sign_for", action=action
-    )
-
-
 async def _own_open_task(session: AsyncSession, principal: Principal, task_id: str) -> Assignment:
     task = await session.get(Assignment, task_id)
     if task is None:
@@ -148,6 +114,36 @@ async def _own_open_task(session: AsyncSession, principal: Principal, task_id: s
     return task
 
 
+async def sign_for(
+    *, session: AsyncSession, client: Client, principal: Principal, task_id: str, idempotency_key: str | None
+) -> ActionResult:
+    """签收: the department accepts its task; the response clock stops."""
+    return await _task_update(session, client, principal, task_id, "sign_for", SignFor, idempotency_key)
+
+
+async def request_extension(
+    *,
+    session: AsyncSession,
+    client: Client,
+    principal: Principal,
+    task_id: str,
+    extension_in: ExtensionCreate,
+    idempotency_key: str | None,
+) -> ActionResult:
+    """延期申请: the department asks for more time; the dispatcher rules."""
+    return await _task_update(
+        session,
+        client,
+        principal,
+        task_id,
+        "request_extension",
+        RequestExtension,
+        idempotency_key,
+        reason=extension_in.reason,
+        due_at=extension_in.due_at,
+    )
+
+
 async def request_deferral(
     *,
     session: AsyncSession,
@@ -158,15 +154,39 @@ async def request_deferral(
     idempotency_key: str | None,
 ) -> ActionResult:
     """挂账申请: the department cannot solve it now; a supervisor rules."""
-    principal.require(Role.DEPARTMENT)
-    task = await _own_open_task(session, principal, task_id)
-    action = RequestDeferral(
-        actor=principal.actor,
-        request_id=actions.request_id(idempotency_key),
-        task_id=task_id,
+    return await _task_update(
+        session,
+        client,
+        principal,
+        task_id,
+        "request_deferral",
+        RequestDeferral,
+        idempotency_key,
         plan=deferral_in.plan,
         target_date=deferral_in.target_date,
     )
-    return await actions.execute(
-        client=client, case_number=task.case_number, update="request_deferral", action=action
+
+
+async def _task_update(
+    session: AsyncSession,
+    client: Client,
+    principal: Principal,
+    task_id: str,
+    update: str,
+    kind: type[Action],
+    idempotency_key: str | None,
+    **fields: Any,
+) -> ActionResult:
+    """A department's Update on its own open task; the workflow's validator has the last word."""
+    principal.require(Role.DEPARTMENT)
+    task = await _own_open_task(session, principal, task_id)
+    return await actions.act(
+        client=client,
+        case_number=task.case_number,
+        update=update,
+        kind=kind,
+        principal=principal,
+        idempotency_key=idempotency_key,
+        task_id=task_id,
+        **fields,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import update
@@ -18,6 +18,7 @@ from hotline.errors import NotFound
 from hotline.models import ApiToken
 
 TOKEN_PREFIX = "hlt_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenPublic(BaseModel):
@@ -94,10 +95,11 @@ async def principal_for_api_token(*, session: AsyncSession, token: str) -> Princ
     ).scalar_one_or_none()
     if row is None or row.id is None:
         return None
-    await session.execute(
-        update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=datetime.now(UTC))
-    )
-    await session.commit()
+    now = datetime.now(UTC)
+    # Kept to the minute, so that a busy integration does not write on every request.
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        await session.execute(update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now))
+        await session.commit()
     return Principal(
         user_id=row.id,
         username=f"token:{row.name}",
