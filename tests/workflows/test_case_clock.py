@@ -34,7 +34,9 @@ async def test_an_untouched_task_warns_goes_overdue_and_climbs_three_levels(
         [task] = await driver.open_tasks(handle.id, 1)
 
         async def at_level_three() -> bool:
-            return (await handle.query(CaseWorkflow.state)).escalation_level == 3
+            # The query answers from the workflow at once; the timeline lands a moment later.
+            projected = (await driver.kinds(handle.id)).count("escalated") == 2
+            return projected and (await handle.query(CaseWorkflow.state)).escalation_level == 3
 
         await eventually(at_level_three, within=20)
         kinds = await driver.kinds(handle.id)
