@@ -18,7 +18,7 @@ from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect
-from web import pages
+from web import site
 
 
 def create_app(settings: Settings | None = None, *, temporal: Client | None = None) -> FastAPI:
@@ -62,5 +62,5 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         open311.router,
     ):
         app.include_router(router)
-    pages.install(app, settings)
+    site.install(app, settings)
     return app

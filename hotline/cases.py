@@ -18,6 +18,7 @@ from hotline.enums import Role
 from hotline.errors import Forbidden, NotFound
 from hotline.models import Assignment, Case, CaseAccess, CaseEvent, Category, Department, District, Street
 from hotline.schemas import AssignmentPublic, CaseDetail, CaseEventPublic, CasePublic, CasesPublic
+from hotline.task_clock import clock_state
 
 # Roles that must call the citizen see the contact details in full (DESIGN.md, 回访 and 办理).
 _UNMASKED_ROLES = {Role.DISPATCHER, Role.VISIT_OPERATOR}
@@ -55,7 +56,9 @@ def _own_case_numbers(principal: Principal) -> SelectOfScalar[str]:
     return select(Assignment.case_number).where(Assignment.department_code == principal.department)
 
 
-async def get_case(*, session: AsyncSession, principal: Principal, case_number: str) -> CaseDetail:
+async def get_case(
+    *, session: AsyncSession, principal: Principal, case_number: str, warning_fraction: float
+) -> CaseDetail:
     if principal.role not in _STAFF_ROLES | {Role.DEPARTMENT}:
         raise Forbidden("role_not_allowed", "Your role cannot read cases.")
     case = await session.get(Case, case_number)
@@ -83,6 +86,7 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
     )
     unmasked = principal.role in _UNMASKED_ROLES or principal.department in departments
     await _log_access(session, principal, case, unmasked)
+    now = datetime.now(UTC)
     return CaseDetail(
         **_public(case).model_dump(),
         place_name=await _place_name(session, case),
@@ -97,16 +101,18 @@ async def get_case(*, session: AsyncSession, principal: Principal, case_number: 
         content=case.content,
         assignments=[
             AssignmentPublic(
-                task_id=a.task_id,
+                **a.model_dump(exclude={"task_token"}),
                 department=a.department_code,
                 department_name=name,
-                role=a.role,
-                status=a.status,
-                assigned_at=a.assigned_at,
-                due_at=a.due_at,
-                replied_at=a.replied_at,
-                reply_text=a.reply_text,
-                outcome=a.outcome,
+                clock=clock_state(
+                    task_status=a.status,
+                    case_status=case.status,
+                    assigned_at=a.assigned_at,
+                    due_at=a.due_at,
+                    overdue=a.overdue,
+                    now=now,
+                    warning_fraction=warning_fraction,
+                ),
             )
             for a, name in assignments
         ],

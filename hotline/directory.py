@@ -106,6 +106,33 @@ async def places(*, session: AsyncSession) -> list[DistrictOut]:
     ]
 
 
+class Names(BaseModel):
+    """Codes to names, for lists that show many cases: read once per page, never per row."""
+
+    places: dict[str, str]
+    categories: dict[str, str]
+    departments: dict[str, str]
+
+    def place(self, district: str, street: str | None = None) -> str:
+        parts = [self.places.get(district, district)]
+        if street:
+            parts.append(self.places.get(street, street))
+        return " ".join(parts)
+
+
+async def names(*, session: AsyncSession) -> Names:
+    places = await session.execute(
+        select(District.code, District.name).union_all(select(Street.code, Street.name))
+    )
+    categories = await session.execute(select(Category.code, Category.name))
+    departments = await session.execute(select(Department.code, Department.name))
+    return Names(
+        places={code: name for code, name in places.all()},
+        categories={code: name for code, name in categories.all()},
+        departments={code: name for code, name in departments.all()},
+    )
+
+
 async def categories(*, session: AsyncSession) -> list[CategoryOut]:
     rows = (
         await session.execute(select(Category).order_by(col(Category.parent_code), col(Category.sort_order)))

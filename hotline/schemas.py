@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from hotline.contracts import Attachment
 from hotline.enums import AppealType, Channel
 from hotline.routing import RouteChoice
+from hotline.task_clock import ClockState
 
 Tier = Literal[1, 3, 7, 11]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9-]{5,19}$")]
@@ -153,6 +154,13 @@ class AssignmentPublic(BaseModel):
     status: str
     assigned_at: datetime
     due_at: datetime
+    signed_at: datetime | None = None
+    sign_for_late: bool = False
+    overdue: bool = False
+    clock: ClockState = Field(description="on_time, warning (due soon), overdue, paused (deferred), stopped")
+    extension_requested_until: datetime | None = None
+    return_reason: str | None = None
+    return_justified: bool | None = None
     replied_at: datetime | None
     reply_text: str | None
     outcome: str | None
@@ -192,3 +200,7 @@ class TaskPublic(BaseModel):
     status: str
     assigned_at: datetime
     due_at: datetime
+    signed_at: datetime | None = None
+    case_status: str = ""
+    clock: ClockState = Field(description="on_time, warning (due soon), overdue, paused (deferred), stopped")
+    extension_requested_until: datetime | None = None

@@ -21,10 +21,15 @@ from hotline.enums import AssignmentStatus, Role, TaskResultKind
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Assignment, Case
 from hotline.schemas import DeferralCreate, ExtensionCreate, TaskPublic, TaskReplyCreate
+from hotline.task_clock import clock_state
 
 
 async def inbox(
-    *, session: AsyncSession, principal: Principal, status: AssignmentStatus | None
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    status: AssignmentStatus | None,
+    warning_fraction: float,
 ) -> list[TaskPublic]:
     principal.require(Role.DEPARTMENT)
     query = (
@@ -35,6 +40,7 @@ async def inbox(
     )
     if status is not None:
         query = query.where(Assignment.status == status.value)
+    now = datetime.now(UTC)
     return [
         TaskPublic(
             task_id=a.task_id,
@@ -46,6 +52,18 @@ async def inbox(
             status=a.status,
             assigned_at=a.assigned_at,
             due_at=a.due_at,
+            signed_at=a.signed_at,
+            case_status=c.status,
+            extension_requested_until=a.extension_requested_until,
+            clock=clock_state(
+                task_status=a.status,
+                case_status=c.status,
+                assigned_at=a.assigned_at,
+                due_at=a.due_at,
+                overdue=a.overdue,
+                now=now,
+                warning_fraction=warning_fraction,
+            ),
         )
         for a, c in (await session.execute(query)).all()
     ]

@@ -10,6 +10,7 @@ import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -38,12 +40,11 @@ def _backends() -> list[str]:
     return backends
 
 
-@pytest.fixture(scope="session", params=_backends())
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('readmodel') / 'hotline.db'}"
+@asynccontextmanager
+async def fresh_database(kind: str, directory: Path) -> AsyncIterator[str]:
+    """A new, empty read-model database: a SQLite file, or a PostgreSQL database dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / 'hotline.db'}"
         return
     server_url = make_url(os.environ["DATABASE_URL"])
     name = f"hotline_test_{uuid.uuid4().hex[:10]}"
@@ -58,8 +59,7 @@ async def database_url(
         await admin.dispose()
 
 
-@pytest.fixture(scope="session")
-async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
+async def prepared_sessions(database_url: str) -> tuple[AsyncEngine, SessionFactory]:
     """A migrated read model with the Xining reference data and the demo users."""
     await bootstrap.migrate(database_url)
     engine = create_engine(database_url)
@@ -67,6 +67,20 @@ async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
     await bootstrap.load_reference_data(factory)
     await bootstrap.create_demo_users(factory)
     await bootstrap.create_demo_token(factory)
+    return engine, factory
+
+
+@pytest.fixture(scope="session", params=_backends())
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    async with fresh_database(request.param, tmp_path_factory.mktemp("readmodel")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
+    engine, factory = await prepared_sessions(database_url)
     yield factory
     await engine.dispose()
 

@@ -1,42 +1,144 @@
-"""Chinese labels for codes shown on pages (a translation catalogue replaces this with the i18n work)."""
+"""Names of the codes shown on pages, in English; the catalogue gives them in Chinese.
+
+Templates show a code with the `label` filter: `{{ case.status | label("status") }}`.
+"""
+
+from web.i18n import N_
 
 STATUS = {
-    "registered": "已受理",
-    "handling": "办理中",
-    "replied": "待审核",
-    "visiting": "待回访",
-    "awaiting_decision": "待督办决定",
-    "closed": "已办结",
+    "registered": N_("Registered"),
+    "handling": N_("Being handled"),
+    "replied": N_("Awaiting review"),
+    "visiting": N_("Return visit"),
+    "awaiting_decision": N_("Awaiting supervisor's decision"),
+    "merged": N_("Merged"),
+    "deferred": N_("Deferred"),
+    "closed": N_("Closed"),
 }
 CHANNEL = {
-    "hotline": "12345热线",
-    "web": "网络平台",
-    "mayor_mailbox": "市长信箱",
-    "yunguanfu": "运管服",
-    "xiadu_qingjian": "夏都清鉴",
-    "shimintong": "市民通",
-    "evening_news": "西宁晚报",
-    "radio_tv": "广播电视台",
-    "open311": "Open311",
-    "proactive": "未诉先办",
+    "hotline": N_("12345 hotline"),
+    "web": N_("Web portal"),
+    "mayor_mailbox": N_("Mayor's mailbox"),
+    "yunguanfu": N_("City operations platform"),
+    "xiadu_qingjian": N_("Xiadu Qingjian"),
+    "shimintong": N_("Shimintong app"),
+    "evening_news": N_("Xining Evening News"),
+    "radio_tv": N_("Radio and TV station"),
+    "open311": N_("Open311"),
+    "proactive": N_("Proactive governance"),
 }
 APPEAL_TYPE = {
-    "consultation": "咨询",
-    "help": "求助",
-    "complaint": "投诉",
-    "report": "举报",
-    "suggestion": "建议",
-    "praise": "表扬",
+    "consultation": N_("Consultation"),
+    "help": N_("Request for help"),
+    "complaint": N_("Complaint"),
+    "report": N_("Report"),
+    "suggestion": N_("Suggestion"),
+    "praise": N_("Praise"),
 }
 ROLE = {
-    "dispatcher": "话务/转办员",
-    "department": "承办单位",
-    "supervisor": "督办",
-    "visit_operator": "回访员",
-    "auditor": "审计",
-    "analyst": "分析",
-    "admin": "管理员",
-    "system": "系统",
+    "dispatcher": N_("Dispatcher"),
+    "department": N_("Department"),
+    "supervisor": N_("Supervisor"),
+    "visit_operator": N_("Visit operator"),
+    "auditor": N_("Auditor"),
+    "analyst": N_("Analyst"),
+    "admin": N_("Administrator"),
+    "citizen": N_("Citizen"),
+    "integration": N_("Integration"),
+    "system": N_("System"),
 }
-ASSIGNMENT_ROLE = {"lead": "主办", "assisting": "协办"}
-ASSIGNMENT_STATUS = {"open": "待签收", "signed": "办理中", "replied": "已答复"}
+ASSIGNMENT_ROLE = {"lead": N_("Lead"), "assisting": N_("Assisting")}
+ASSIGNMENT_STATUS = {
+    "open": N_("Awaiting sign-for"),
+    "signed": N_("In hand"),
+    "replied": N_("Replied"),
+    "returned": N_("Returned"),
+    "void": N_("Withdrawn"),
+}
+DISPATCH_MODE = {"direct": N_("Direct"), "parallel": N_("Parallel"), "task_force": N_("Task force")}
+RATING = {
+    "satisfied": N_("Satisfied"),
+    "basically_satisfied": N_("Basically satisfied"),
+    "dissatisfied": N_("Dissatisfied"),
+}
+CLOSE_REASON = {
+    "visited": N_("Visited and rated"),
+    "unreachable": N_("Citizen unreachable"),
+    "supervisor_decision": N_("Closed by supervisor's decision"),
+    "resolved_at_intake": N_("Answered at intake"),
+    "withdrawn": N_("Withdrawn"),
+}
+OUTCOME = {
+    "resolved": N_("Resolved"),
+    "explained": N_("Explained"),
+    "partly_resolved": N_("Partly resolved"),
+    "unresolvable": N_("Cannot be resolved"),
+}
+CLOCK = {
+    "on_time": N_("On time"),
+    "warning": N_("Due soon"),
+    "overdue": N_("Overdue"),
+    "paused": N_("Paused"),
+    "stopped": N_("Clock stopped"),
+}
+LEVEL = {
+    "0": N_("Not escalated"),
+    "1": N_("Level 1 · City operations command center"),
+    "2": N_("Level 2 · Supervision office"),
+    "3": N_("Level 3 · Discipline inspection"),
+}
+EVENT = {
+    "registered": N_("Registered"),
+    "resolved_at_intake": N_("Answered at intake"),
+    "withdrawn": N_("Withdrawn"),
+    "dispatched": N_("Dispatched"),
+    "rerouted": N_("Re-routed"),
+    "reissued": N_("Task reissued"),
+    "reply_void": N_("Late reply set aside"),
+    "signed_for": N_("Signed for"),
+    "sign_for_late": N_("Signed for late"),
+    "warning": N_("Deadline warning"),
+    "overdue": N_("Overdue"),
+    "escalated": N_("Escalated"),
+    "replied": N_("Replied"),
+    "returned": N_("Returned by department"),
+    "return_ruled": N_("Return ruled"),
+    "extension_requested": N_("Extension requested"),
+    "extension_ruled": N_("Extension ruled"),
+    "awaiting_review": N_("Awaiting review"),
+    "review_accepted": N_("Reply accepted"),
+    "review_sent_back": N_("Reply sent back"),
+    "visit_attempt": N_("Visit attempt"),
+    "visited": N_("Return visit done"),
+    "visit_expired": N_("Visit window ended"),
+    "reopened": N_("Reopened"),
+    "awaiting_decision": N_("Awaiting supervisor's decision"),
+    "decided": N_("Supervisor decided"),
+    "merged": N_("Merged into another case"),
+    "merged_in": N_("Duplicate merged in"),
+    "primary_replied": N_("Primary case replied"),
+    "primary_withdrawn": N_("Primary case withdrawn"),
+    "deferral_requested": N_("Deferral requested"),
+    "deferral_ruled": N_("Deferral ruled"),
+    "deferral_ended": N_("Deferral ended"),
+    "urged": N_("Urged"),
+    "order_issued": N_("Supervision order issued"),
+    "order_answered": N_("Supervision order answered"),
+    "closed": N_("Closed"),
+}
+
+KINDS: dict[str, dict[str, str]] = {
+    "status": STATUS,
+    "channel": CHANNEL,
+    "appeal_type": APPEAL_TYPE,
+    "role": ROLE,
+    "assignment_role": ASSIGNMENT_ROLE,
+    "assignment_status": ASSIGNMENT_STATUS,
+    "dispatch_mode": DISPATCH_MODE,
+    "rating": RATING,
+    "close_reason": CLOSE_REASON,
+    "outcome": OUTCOME,
+    "clock": CLOCK,
+    "level": LEVEL,
+    "event": EVENT,
+}

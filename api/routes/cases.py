@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.access import CaseReader, Intake
-from api.deps import IdempotencyKey, IntakeConfigDep, SessionDep, TemporalDep
+from api.deps import IdempotencyKey, IntakeConfigDep, SessionDep, SettingsDep, TemporalDep
 from hotline import cases, intake
 from hotline.case_filters import CaseFilter
 from hotline.errors import Invalid
@@ -53,5 +53,12 @@ async def list_cases(
 
 
 @router.get("/{case_number}", response_model=CaseDetail)
-async def get_case(case_number: str, user: CaseReader, session: SessionDep) -> CaseDetail:
-    return await cases.get_case(session=session, principal=user, case_number=case_number)
+async def get_case(
+    case_number: str, user: CaseReader, session: SessionDep, settings: SettingsDep
+) -> CaseDetail:
+    return await cases.get_case(
+        session=session,
+        principal=user,
+        case_number=case_number,
+        warning_fraction=settings.warning_fraction,
+    )

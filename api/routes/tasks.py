@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response
 
 from api.access import Department
-from api.deps import IdempotencyKey, SessionDep, TemporalDep
+from api.deps import IdempotencyKey, SessionDep, SettingsDep, TemporalDep
 from hotline import tasks
 from hotline.contracts import ActionResult
 from hotline.enums import AssignmentStatus
@@ -14,9 +14,11 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["department tasks"])
 
 @router.get("", response_model=list[TaskPublic])
 async def inbox(
-    user: Department, session: SessionDep, status: AssignmentStatus | None = None
+    user: Department, session: SessionDep, settings: SettingsDep, status: AssignmentStatus | None = None
 ) -> list[TaskPublic]:
-    return await tasks.inbox(session=session, principal=user, status=status)
+    return await tasks.inbox(
+        session=session, principal=user, status=status, warning_fraction=settings.warning_fraction
+    )
 
 
 @router.post("/{task_id}/sign-for", response_model=ActionResult)

@@ -24,13 +24,13 @@ async def test_pages_redirect_to_login_when_logged_out(api: httpx.AsyncClient) -
     assert response.status_code == 303 and response.headers["location"] == "/login"
 
 
-async def test_login_sets_an_httponly_cookie_and_opens_the_case_list(api: httpx.AsyncClient) -> None:
+async def test_login_sets_an_httponly_cookie_and_opens_the_roles_home(api: httpx.AsyncClient) -> None:
     response = await _log_in(api)
-    assert response.status_code == 303 and response.headers["location"] == "/cases"
+    assert response.status_code == 303 and response.headers["location"] == "/console"
     cookie = response.headers["set-cookie"]
     assert "hotline_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     page = await api.get("/cases")
-    assert page.status_code == 200 and "工单列表" in page.text
+    assert page.status_code == 200 and "工单查询" in page.text
 
 
 async def test_a_post_without_the_forms_token_is_refused(api: httpx.AsyncClient) -> None:
