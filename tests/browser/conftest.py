@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -130,3 +131,29 @@ async def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+ApiAs = Callable[[str], Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def api_as(live_system: LiveSystem) -> AsyncIterator[ApiAs]:
+    """api_as("dispatcher") → an HTTP client of the live system's JSON API, logged in as that user.
+
+    Tests use it to bring a case to the state a page needs; the pages themselves are driven in Chromium.
+    """
+    clients: list[httpx.AsyncClient] = []
+
+    async def _as(username: str) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(base_url=live_system.base_url, timeout=30)
+        clients.append(client)
+        response = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": bootstrap.DEMO_PASSWORD}
+        )
+        response.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        return client
+
+    yield _as
+    for client in clients:
+        await client.aclose()
