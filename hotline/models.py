@@ -200,7 +200,7 @@ class Case(SQLModel, table=True):
     deferred_until: datetime | None = _when(nullable=True)  # 挂账 target date while deferred
     received_at: datetime = _when(index=True)
     updated_at: datetime = _when()
-    closed_at: datetime | None = _when(nullable=True)
+    closed_at: datetime | None = _when(nullable=True, index=True)
     last_event_seq: int = 0
 
 
@@ -215,7 +215,7 @@ class Assignment(SQLModel, table=True):
     role: str = Field(max_length=16)  # AssignmentRole
     status: str = Field(max_length=16)  # AssignmentStatus
     task_token: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    assigned_at: datetime = _when()
+    assigned_at: datetime = _when(index=True)
     due_at: datetime = _when(index=True)
     signed_at: datetime | None = _when(nullable=True)
     sign_for_late: bool = False
@@ -260,3 +260,24 @@ class OutboxMessage(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True, index=True)
+
+
+# ---- 宣: what the public sees ------------------------------------------------------------------------
+
+
+class TypicalCase(SQLModel, table=True):
+    """A closed case published as a typical case (典型案例): an anonymised text a supervisor edited.
+
+    Only what is here is shown to the public; the case itself stays private.
+    """
+
+    __tablename__ = "typical_cases"
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str = Field(foreign_key="cases.case_number", unique=True, max_length=32)
+    title: str = Field(max_length=200)
+    summary: str
+    handling: str
+    category_code: str = Field(max_length=80)
+    district_code: str = Field(max_length=40)
+    published_by: str = Field(max_length=64)
+    published_at: datetime = _when(index=True)
