@@ -1,7 +1,101 @@
-"""Pages of the visits area (being built)."""
+"""回访 The visit operator's pages: the queue of cases awaiting a return visit, and the visit form on the
+case page (an attempt that did not reach the citizen, or the visit with the rating)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.routes.case_actions import VisitIn
+from hotline import actions, directory, visit_queue
+from hotline.auth import Principal
+from hotline.contracts import Visit
+from hotline.enums import Role
+from web import csrf, forms
+from web.case_forms import act, request_key, submitted
+from web.i18n import N_
+from web.render import gettext_for, page_allow, render
 
 router = APIRouter(include_in_schema=False)
+VisitOperator = Annotated[Principal, page_allow(Role.VISIT_OPERATOR)]
+# A citizen reached on the phone answers both (the workflow refuses the visit otherwise).
+_REACHED_NEEDS = {
+    "resolved": N_("Say whether the problem was resolved."),
+    "rating": N_("Give the citizen's rating."),
+}
+
+
+@router.get("/visits", response_class=HTMLResponse)
+async def show_queue(
+    request: Request,
+    user: VisitOperator,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    return render(
+        request,
+        "visits/queue.html",
+        queue=await visit_queue.awaiting(session=session, principal=user, page=page),
+        names=await directory.names(session=session),
+    )
+
+
+def visit_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Who was not reached gives no rating: the attempt's answers are dropped, its note kept."""
+    data = forms.blank_to_none(
+        {
+            "reached": values.get("reached", ""),
+            "resolved": values.get("resolved", ""),
+            "rating": values.get("rating", ""),
+        }
+    )
+    data["comment"] = values.get("comment", "")
+    if data["reached"] == "false":
+        data["resolved"] = data["rating"] = None
+    return data
+
+
+@router.post("/cases/{case_number}/visit", dependencies=[Depends(csrf.check)], response_model=None)
+async def record_visit(
+    request: Request,
+    case_number: str,
+    user: VisitOperator,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: TemporalDep,
+) -> Response:
+    values = await submitted(request)
+    data = visit_fields(values)
+    reached = data["reached"] == "true"
+    gettext = gettext_for(request)
+    missing = {name: gettext(text) for name, text in _REACHED_NEEDS.items() if reached and data[name] is None}
+
+    async def run(body: VisitIn) -> object:
+        return await actions.act(
+            client=client,
+            case_number=case_number,
+            update="visit",
+            kind=Visit,
+            principal=user,
+            idempotency_key=request_key(user, case_number, "visit", values),
+            **body.model_dump(),
+        )
+
+    return await act(
+        request,
+        user=user,
+        session=session,
+        settings=settings,
+        case_number=case_number,
+        form="visit",
+        values=values,
+        model=VisitIn,
+        data=data,
+        action=run,
+        done="visited",
+        back="/visits",
+        extra_errors=missing,
+    )
