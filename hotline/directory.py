@@ -293,28 +293,31 @@ def _rule_out(row: DispatchRule) -> RuleOut:
 
 
 async def users(*, session: AsyncSession) -> list[UserOut]:
-    return [
-        _user_out(u) for u in (await session.execute(select(User).order_by(col(User.username)))).scalars()
-    ]
+    return [user_out(u) for u in (await session.execute(select(User).order_by(col(User.username)))).scalars()]
 
 
-async def create_user(*, session: AsyncSession, user: UserIn) -> UserOut:
-    if user.role == Role.DEPARTMENT and (
-        not user.department or await session.get(Department, user.department) is None
-    ):
+async def check_role(
+    *, session: AsyncSession, role: Role, department: str | None, supervision_level: int | None
+) -> None:
+    """What a role needs, for a new account and a changed one."""
+    if role == Role.DEPARTMENT and (not department or await session.get(Department, department) is None):
         raise Invalid(
             "department_required", "A department user needs an existing department.", {"field": "department"}
         )
-    if user.role == Role.SUPERVISOR and user.supervision_level is None:
+    if role == Role.SUPERVISOR and supervision_level is None:
         raise Invalid(
             "level_required",
             "A supervisor needs a supervision level (1, 2 or 3).",
             {"field": "supervision_level"},
         )
-    if user.role in (Role.CITIZEN, Role.INTEGRATION, Role.SYSTEM):
-        raise Invalid(
-            "role_not_for_people", f"{user.role.value} is not a role for a person.", {"field": "role"}
-        )
+    if role in (Role.CITIZEN, Role.INTEGRATION, Role.SYSTEM):
+        raise Invalid("role_not_for_people", f"{role.value} is not a role for a person.", {"field": "role"})
+
+
+async def create_user(*, session: AsyncSession, user: UserIn) -> UserOut:
+    await check_role(
+        session=session, role=user.role, department=user.department, supervision_level=user.supervision_level
+    )
     row = User(
         username=user.username,
         display_name=user.display_name,
@@ -331,19 +334,10 @@ async def create_user(*, session: AsyncSession, user: UserIn) -> UserOut:
         raise Conflict(
             "username_taken", f"The username {user.username!r} is taken.", {"field": "username"}
         ) from error
-    return _user_out(row)
+    return user_out(row)
 
 
-async def set_active(*, session: AsyncSession, user_id: int, active: bool) -> UserOut:
-    row = await session.get(User, user_id)
-    if row is None:
-        raise NotFound("user_not_found", f"No user {user_id}.")
-    row.active = active
-    await session.commit()
-    return _user_out(row)
-
-
-def _user_out(row: User) -> UserOut:
+def user_out(row: User) -> UserOut:
     assert row.id is not None
     return UserOut(
         id=row.id,

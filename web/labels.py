@@ -126,6 +126,8 @@ EVENT = {
     "order_answered": N_("Supervision order answered"),
     "closed": N_("Closed"),
 }
+DEPARTMENT_KIND = {"territorial": N_("Territorial"), "sector": N_("Sector")}
+DEPARTMENT_LEVEL = {"city": N_("City"), "district": N_("District or county"), "street": N_("Street or town")}
 
 KINDS: dict[str, dict[str, str]] = {
     "status": STATUS,
@@ -141,4 +143,6 @@ KINDS: dict[str, dict[str, str]] = {
     "clock": CLOCK,
     "level": LEVEL,
     "event": EVENT,
+    "department_kind": DEPARTMENT_KIND,
+    "department_level": DEPARTMENT_LEVEL,
 }

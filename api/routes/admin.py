@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from api.access import Admin
 from api.deps import SessionDep
-from hotline import directory, tokens
+from hotline import directory, tokens, users
 from hotline.enums import Channel
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -50,8 +50,30 @@ async def create_user(body: directory.UserIn, user: Admin, session: SessionDep) 
 
 @router.post("/users/{user_id}/deactivate", response_model=directory.UserOut)
 async def deactivate_user(user_id: RowId, user: Admin, session: SessionDep) -> directory.UserOut:
-    """The user's sessions stop working at once."""
-    return await directory.set_active(session=session, user_id=user_id, active=False)
+    """The user's sessions end at once; not for your own account."""
+    return await users.set_active(session=session, user_id=user_id, active=False, by=user)
+
+
+@router.post("/users/{user_id}/reactivate", response_model=directory.UserOut)
+async def reactivate_user(user_id: RowId, user: Admin, session: SessionDep) -> directory.UserOut:
+    """The user may log in again (earlier sessions stay ended)."""
+    return await users.set_active(session=session, user_id=user_id, active=True, by=user)
+
+
+@router.put("/users/{user_id}", response_model=directory.UserOut)
+async def update_user(
+    user_id: RowId, body: users.UserUpdate, user: Admin, session: SessionDep
+) -> directory.UserOut:
+    """Name, role, department and supervision level; effective from the user's next request."""
+    return await users.update(session=session, user_id=user_id, changes=body, by=user)
+
+
+@router.post("/users/{user_id}/password", response_model=directory.UserOut)
+async def reset_password(
+    user_id: RowId, body: users.PasswordIn, user: Admin, session: SessionDep
+) -> directory.UserOut:
+    """A new password set by the admin; the user's sessions end."""
+    return await users.reset_password(session=session, user_id=user_id, password=body.password, by=user)
 
 
 @router.put("/departments", response_model=directory.DepartmentIn)
