@@ -210,6 +210,12 @@ async def test_a_supervisor_publishes_an_anonymised_typical_case(
     again = await api.post("/typical/new", data=body, headers=supervisor)
     assert again.status_code == 409 and "已发布为典型案例" in again.text
 
+    detail = location.split("?")[0]
+    withdrawn = await api.post(
+        f"{detail.replace('/public', '')}/delete", data={"csrf_token": token}, headers=supervisor
+    )
+    assert withdrawn.status_code == 303 and (await api.get(detail)).status_code == 404
+
 
 async def test_an_open_case_cannot_be_published(
     api: httpx.AsyncClient, login: Any, sessions: SessionFactory

@@ -23,7 +23,7 @@
       grid: { left: 48, right: 16, top: 24, bottom: line ? 40 : 72 },
       xAxis: { type: "category", data: section.labels, axisLabel: { interval: line ? "auto" : 0, rotate: line ? 0 : 30 } },
       yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: section.chart, name: seriesName, data: section.values, barMaxWidth: 48, areaStyle: line ? { opacity: 0.15 } : undefined }]
+      series: [{ type: section.chart, name: seriesName, data: section.values, barMaxWidth: 48, showSymbol: false, areaStyle: line ? { opacity: 0.15 } : undefined }]
     };
   }
 
