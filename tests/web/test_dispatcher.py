@@ -74,6 +74,8 @@ async def test_the_intake_form_has_its_pickers_and_a_key_per_rendering(
     second = await api.get("/console/intake", headers=dispatcher)
     keys = [re.search(r'name="idempotency_key" value="([^"]+)"', p.text) for p in (first, second)]
     assert keys[0] and keys[1] and keys[0].group(1) != keys[1].group(1)
+    assert 'hx-get="/console/intake/streets"' in first.text and "&#34;" not in first.text
+    assert re.search(r'<input id="citizen_name"[^>]* autofocus', first.text)
     assert '<optgroup label="城东区">' in first.text  # without JS: every street under its district
     assert '<optgroup label="供水">' in first.text and "水管爆裂 · 1 日" in first.text
 
@@ -116,7 +118,7 @@ async def test_intake_problems_are_shown_beside_their_fields_with_the_values_kep
 
 async def test_a_double_submitted_intake_makes_one_case(api: httpx.AsyncClient, login: Any) -> None:
     dispatcher = await login("dispatcher")
-    data = {**FORM, "idempotency_key": new_key()}
+    data = {**FORM, "tier": "3", "idempotency_key": new_key()}
     first = await _post(api, dispatcher, "/console/intake", data)
     second = await _post(api, dispatcher, "/console/intake", data)
     assert first.status_code == second.status_code == 303

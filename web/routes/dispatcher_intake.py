@@ -64,7 +64,7 @@ async def _page(
         groups=[c for c in categories if c.parent is None],
         leaves=[c for c in categories if c.parent is not None],
         suggested=next((c.default_tier for c in categories if c.code == values.get("category")), None),
-        departments=await route_form.department_groups(session=session),
+        departments=await route_form.department_groups(session=session, gettext=gettext_for(request)),
         channels=list(Channel),
         appeal_types=list(AppealType),
         tiers=TIERS,
@@ -95,6 +95,8 @@ async def register(
     # A blank field is a missing one: optional fields take their default, required ones say so.
     data: dict[str, Any] = {name: form[name] for name in _FIELDS if str(form.get(name) or "").strip()}
     data["anonymous"] = forms.checkbox(form, "anonymous")
+    if str(data.get("tier", "")).isdigit():
+        data["tier"] = int(data["tier"])  # the time limits are numbers, a form sends text
     errors: forms.FormErrors = {}
     if forms.checkbox(form, "route_change"):
         choice, errors = route_form.choice(form, gettext)
@@ -163,7 +165,7 @@ async def proposal(request: Request, user: Dispatcher, session: SessionDep) -> H
         "dispatcher/_routing.html",
         values=values,
         **await _proposal(request, session, places, values),
-        departments=await route_form.department_groups(session=session),
+        departments=await route_form.department_groups(session=session, gettext=gettext_for(request)),
         names=await directory.names(session=session),
     )
 

@@ -59,7 +59,9 @@ def field_errors(errors: FormErrors) -> FormErrors:
     }
 
 
-async def department_groups(*, session: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+async def department_groups(
+    *, session: Any, gettext: Callable[[str], str]
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """Active departments for the pickers, grouped (sector; district governments; street offices)."""
     departments = [d for d in await directory.departments(session=session) if d.active]
     groups = []
@@ -68,5 +70,5 @@ async def department_groups(*, session: Any) -> list[tuple[str, list[tuple[str, 
             ((d.code, d.name) for d in departments if d.kind == kind and (level is None or d.level == level)),
             key=lambda pair: pair[0],
         )
-        groups.append((label, members))
+        groups.append((gettext(label), members))
     return groups
