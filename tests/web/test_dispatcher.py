@@ -243,3 +243,34 @@ async def test_a_reroute_to_an_unknown_department_is_shown_beside_the_route(
     response = await _post(api, dispatcher, f"/cases/{number}/reroute", data)
     assert response.status_code == 422 and "未知的承办单位。" in response.text
     assert "<details open>\n  <summary>改派" in response.text
+
+
+async def test_a_return_is_ruled_on_the_case_page(
+    api: httpx.AsyncClient, login: Any, case_worker: Any
+) -> None:
+    dispatcher, water = await login("dispatcher"), await login("water")
+    number, task_id = await open_case_with_task(api, login)
+    await api.post(
+        f"/api/v1/tasks/{task_id}/return", json={"reason": "小区内部管网，不属本单位"}, headers=water
+    )
+
+    async def offered() -> bool:
+        page = await api.get(f"/cases/{number}", headers=dispatcher)
+        return f'action="/cases/{number}/returns/{task_id}/ruling"' in page.text
+
+    await eventually(offered)
+    path = f"/cases/{number}/returns/{task_id}/ruling"
+    no_route = await _post(
+        api, dispatcher, path, {"justified": "yes", "reason": "确属物业", "request_id": new_key()}
+    )
+    assert no_route.status_code == 422 and "请选择改派的承办单位。" in no_route.text
+    ruled = await _post(
+        api, dispatcher, path, {"justified": "no", "reason": "属供水管网", "request_id": new_key()}
+    )
+    assert ruled.status_code == 303 and ruled.headers["location"].endswith("done=ruled")
+
+    async def back_with_water() -> bool:
+        tasks = (await api.get("/api/v1/tasks", params={"status": "open"}, headers=water)).json()
+        return any(t["case_number"] == number and t["task_id"] != task_id for t in tasks)
+
+    assert await eventually(back_with_water)
