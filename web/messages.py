@@ -14,7 +14,6 @@ from web.i18n import N_
 ERRORS = {
     "case_busy": N_("The case is not answering right now; nothing was changed. Please try again shortly."),
     "case_closed": N_("This case is closed; it takes no more actions."),
-    "case_closed": N_("This case is closed; it takes no more actions."),
     "case_not_found": N_("No such case."),
     "category_not_found": N_("No department handles this category; choose the route yourself."),
     "constraint_violated": N_("This change conflicts with existing data; nothing was changed."),
