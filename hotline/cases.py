@@ -99,6 +99,12 @@ async def get_case(
         anonymous=case.anonymous,
         address=case.address,
         content=case.content,
+        rating=case.rating,
+        resolved=case.resolved,
+        close_reason=case.close_reason,
+        reopen_count=case.reopen_count,
+        merged_into=case.merged_into,
+        deferred_until=case.deferred_until,
         assignments=[
             AssignmentPublic(
                 **a.model_dump(exclude={"task_token"}),

@@ -186,6 +186,12 @@ class CaseDetail(CasePublic):
     anonymous: bool
     address: str
     content: str
+    rating: str | None = None
+    resolved: bool | None = None
+    close_reason: str | None = None
+    reopen_count: int = 0
+    merged_into: str | None = None
+    deferred_until: datetime | None = None
     assignments: list[AssignmentPublic]
     timeline: list[CaseEventPublic]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hotline.auth import Principal
-from hotline.enums import AssignmentStatus, CaseStatus, EventKind, Role
+from hotline.enums import AssignmentStatus, CaseStatus, CloseReason, EventKind, Role
 from hotline.schemas import AssignmentPublic, CaseDetail
 
 _LIVE = {AssignmentStatus.OPEN.value, AssignmentStatus.SIGNED.value}
@@ -50,6 +50,7 @@ class Offers:
     deferral_ruling: bool = False
     decision: bool = False
     visit: bool = False
+    publish_typical: bool = False  # 宣: a closed case may become a published, anonymised typical case
 
     @property
     def any(self) -> bool:
@@ -101,6 +102,11 @@ def _awaits_ruling(task: AssignmentPublic) -> bool:
 def for_case(user: Principal, case: CaseDetail) -> Offers:
     live = [a for a in case.assignments if a.status in _LIVE]
     offers = Offers()
+    offers.publish_typical = (
+        user.role in {Role.SUPERVISOR, Role.ADMIN}
+        and case.status == CaseStatus.CLOSED
+        and case.close_reason != CloseReason.WITHDRAWN
+    )
     match user.role:
         case Role.DISPATCHER:
             offers.review = case.status == CaseStatus.REPLIED
