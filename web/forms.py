@@ -7,6 +7,7 @@ next to that field too; any other refusal is shown above the form.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -106,3 +107,8 @@ def local_times(data: dict[str, Any], fields: tuple[str, ...], timezone: str) ->
                 continue  # left as it is: the model's validation names the field
             data[name] = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     return data
+
+
+def new_key() -> str:
+    """The idempotency key a rendered form carries (`ui.form_key`): sending it twice applies it once."""
+    return f"web-{uuid.uuid4().hex}"

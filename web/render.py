@@ -22,7 +22,7 @@ from hotline import auth
 from hotline.enums import Role
 from hotline.errors import DomainError, Forbidden
 from hotline.settings import Settings
-from web import csrf, i18n, labels, messages, nav
+from web import csrf, forms, i18n, labels, messages, nav
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -55,7 +55,11 @@ def build_templates(settings: Settings) -> dict[str, Jinja2Templates]:
             page_query=_page_query,
         )
         env.globals.update(
-            locale=locale, html_lang=i18n.html_lang(locale), locales=i18n.LOCALES, labels=labels
+            locale=locale,
+            html_lang=i18n.html_lang(locale),
+            locales=i18n.LOCALES,
+            labels=labels,
+            new_key=forms.new_key,
         )
         by_locale[locale] = Jinja2Templates(env=env)
     return by_locale

@@ -57,7 +57,7 @@ async def test_sign_for_from_the_inbox_then_reply_from_the_case_page(
     card = inbox.text[inbox.text.index(f'id="task-{task_id}"') :]
     assert number in card and "clock-on_time" in card and "待签收" in card
     sign_path = f"/cases/{number}/tasks/{task_id}/sign-for"
-    signed = await post_form(api, sign_path, water, {"back": "inbox", "seen": "x"}, "/inbox")
+    signed = await post_form(api, sign_path, water, {"back": "inbox", "idempotency_key": new_key()}, "/inbox")
     assert signed.status_code == 303 and signed.headers["location"] == "/inbox?done=signed"
     await eventually(lambda: _has_status(api, water, task_id, "signed"))
     assert "已签收" in (await api.get("/inbox?done=signed", headers=water)).text

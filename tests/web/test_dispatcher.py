@@ -180,17 +180,19 @@ async def test_withdraw_from_the_case_page_needs_a_reason_and_closes_the_case(
     dispatcher = await login("dispatcher")
     number, _task = await open_case_with_task(api, login)
     page = await api.get(f"/cases/{number}", headers=dispatcher)
-    assert f'action="/cases/{number}/withdraw"' in page.text and 'name="request_id"' in page.text
+    assert f'action="/cases/{number}/withdraw"' in page.text and 'name="idempotency_key"' in page.text
 
-    blank = await _post(api, dispatcher, f"/cases/{number}/withdraw", {"reason": "", "request_id": new_key()})
+    blank = await _post(
+        api, dispatcher, f"/cases/{number}/withdraw", {"reason": "", "idempotency_key": new_key()}
+    )
     assert blank.status_code == 422 and 'id="reason-error"' in blank.text
 
     key = new_key()
     done = await _post(
-        api, dispatcher, f"/cases/{number}/withdraw", {"reason": "市民来电撤回", "request_id": key}
+        api, dispatcher, f"/cases/{number}/withdraw", {"reason": "市民来电撤回", "idempotency_key": key}
     )
     again = await _post(
-        api, dispatcher, f"/cases/{number}/withdraw", {"reason": "市民来电撤回", "request_id": key}
+        api, dispatcher, f"/cases/{number}/withdraw", {"reason": "市民来电撤回", "idempotency_key": key}
     )
     assert done.status_code == 303 and done.headers["location"] == f"/cases/{number}?done=withdrawn"
     assert (
@@ -209,7 +211,7 @@ async def test_review_is_refused_on_the_page_before_the_reply_and_accepted_after
     dispatcher, water = await login("dispatcher"), await login("water")
     number, task_id = await open_case_with_task(api, login)
     early = await _post(
-        api, dispatcher, f"/cases/{number}/review", {"decision": "accept", "request_id": new_key()}
+        api, dispatcher, f"/cases/{number}/review", {"decision": "accept", "idempotency_key": new_key()}
     )
     assert (
         early.status_code == 409
@@ -223,7 +225,7 @@ async def test_review_is_refused_on_the_page_before_the_reply_and_accepted_after
     page = await api.get(f"/cases/{number}", headers=dispatcher)
     assert f'action="/cases/{number}/review"' in page.text and 'value="accept"' in page.text
     accepted = await _post(
-        api, dispatcher, f"/cases/{number}/review", {"decision": "accept", "request_id": new_key()}
+        api, dispatcher, f"/cases/{number}/review", {"decision": "accept", "idempotency_key": new_key()}
     )
     assert accepted.status_code == 303 and accepted.headers["location"].endswith("done=reviewed")
     assert await eventually(lambda: _is(api, dispatcher, number, "visiting"))
@@ -238,7 +240,7 @@ async def test_a_reroute_to_an_unknown_department_is_shown_beside_the_route(
         "route_mode": "direct",
         "route_lead": "no.such",
         "reason": "小区内部管网",
-        "request_id": new_key(),
+        "idempotency_key": new_key(),
     }
     response = await _post(api, dispatcher, f"/cases/{number}/reroute", data)
     assert response.status_code == 422 and "未知的承办单位。" in response.text
@@ -261,11 +263,11 @@ async def test_a_return_is_ruled_on_the_case_page(
     await eventually(offered)
     path = f"/cases/{number}/returns/{task_id}/ruling"
     no_route = await _post(
-        api, dispatcher, path, {"justified": "yes", "reason": "确属物业", "request_id": new_key()}
+        api, dispatcher, path, {"justified": "yes", "reason": "确属物业", "idempotency_key": new_key()}
     )
     assert no_route.status_code == 422 and "请选择改派的承办单位。" in no_route.text
     ruled = await _post(
-        api, dispatcher, path, {"justified": "no", "reason": "属供水管网", "request_id": new_key()}
+        api, dispatcher, path, {"justified": "no", "reason": "属供水管网", "idempotency_key": new_key()}
     )
     assert ruled.status_code == 303 and ruled.headers["location"].endswith("done=ruled")
 

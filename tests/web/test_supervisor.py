@@ -48,11 +48,12 @@ async def test_urge_from_the_case_page(api: httpx.AsyncClient, login: Any, case_
     path, page = f"/cases/{number}/urge", f"/cases/{number}"
     empty = await post_form(api, path, supervisor, {"message": "", "department": ""}, page)
     assert empty.status_code == 422 and 'id="message-error"' in empty.text
+    key = new_key()  # the page's form key, sent twice
     urged = await post_form(
         api,
         path,
         supervisor,
-        {"message": "请今日内答复进展", "department": "company.water", "seen": "1"},
+        {"message": "请今日内答复进展", "department": "company.water", "idempotency_key": key},
         page,
     )
     assert urged.status_code == 303 and urged.headers["location"] == f"/cases/{number}?done=urged"
@@ -60,7 +61,7 @@ async def test_urge_from_the_case_page(api: httpx.AsyncClient, login: Any, case_
         api,
         path,
         supervisor,
-        {"message": "请今日内答复进展", "department": "company.water", "seen": "1"},
+        {"message": "请今日内答复进展", "department": "company.water", "idempotency_key": key},
         page,
     )
     assert again.status_code == 303

@@ -77,7 +77,7 @@ async def _page(
 @router.get("/console/intake", response_class=HTMLResponse)
 async def intake_form(request: Request, user: Dispatcher, session: SessionDep) -> HTMLResponse:
     values = {"channel": Channel.HOTLINE.value, "appeal_type": AppealType.HELP.value}
-    return await _page(request, session, {**values, "idempotency_key": route_form.new_key()})
+    return await _page(request, session, {**values, "idempotency_key": forms.new_key()})
 
 
 @router.post("/console/intake", response_model=None, dependencies=[Depends(csrf.check)])
@@ -90,7 +90,7 @@ async def register(
 ) -> Response:
     form = await request.form()
     values = route_form.values(form)
-    values.setdefault("idempotency_key", route_form.new_key())
+    values.setdefault("idempotency_key", forms.new_key())
     gettext = gettext_for(request)
     # A blank field is a missing one: optional fields take their default, required ones say so.
     data: dict[str, Any] = {name: form[name] for name in _FIELDS if str(form.get(name) or "").strip()}
@@ -120,7 +120,7 @@ async def register(
         if isinstance(error, Conflict) and error.code == "idempotency_key_reused":
             # The form was sent before (then edited): the first appeal exists; a new one needs a new key.
             existing = str(error.details.get("case_number", "")) or None
-            values["idempotency_key"] = route_form.new_key()
+            values["idempotency_key"] = forms.new_key()
         return await _page(request, session, values, refused, error.status_code, existing)
     return redirect(f"/cases/{receipt.case_number}", done="registered")
 

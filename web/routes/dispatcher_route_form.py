@@ -3,7 +3,6 @@ assisting departments and team name, read into the API's own `RouteChoice`."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -23,11 +22,6 @@ GROUPS = (
     (N_("District and county governments"), DepartmentKind.TERRITORIAL, Level.DISTRICT),
     (N_("Street offices and towns"), DepartmentKind.TERRITORIAL, Level.STREET),
 )
-
-
-def new_key() -> str:
-    """The idempotency key a rendered form carries: sending it twice applies it once."""
-    return f"web-{uuid.uuid4().hex}"
 
 
 def values(form: FormData) -> dict[str, Any]:

@@ -8,19 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.deps import SessionDep
 from api.routes.case_actions import VisitIn
-from hotline import actions, directory, visit_queue
+from hotline import directory, visit_queue
 from hotline.auth import Principal
 from hotline.contracts import Visit
 from hotline.enums import Role
 from web import csrf, forms
-from web.case_forms import act, request_key, submitted
+from web.case_forms import CaseForm, case_form
 from web.i18n import N_
 from web.render import gettext_for, page_allow, render
 
 router = APIRouter(include_in_schema=False)
 VisitOperator = Annotated[Principal, page_allow(Role.VISIT_OPERATOR)]
+VisitForm = Annotated[CaseForm, case_form(Role.VISIT_OPERATOR)]
 # A citizen reached on the phone answers both (the workflow refuses the visit otherwise).
 _REACHED_NEEDS = {
     "resolved": N_("Say whether the problem was resolved."),
@@ -45,13 +46,7 @@ async def show_queue(
 
 def visit_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Who was not reached gives no rating: the attempt's answers are dropped, its note kept."""
-    data = forms.blank_to_none(
-        {
-            "reached": values.get("reached", ""),
-            "resolved": values.get("resolved", ""),
-            "rating": values.get("rating", ""),
-        }
-    )
+    data = forms.blank_to_none({name: values.get(name, "") for name in ("reached", "resolved", "rating")})
     data["comment"] = values.get("comment", "")
     if data["reached"] == "false":
         data["resolved"] = data["rating"] = None
@@ -59,42 +54,17 @@ def visit_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_number}/visit", dependencies=[Depends(csrf.check)], response_model=None)
-async def record_visit(
-    request: Request,
-    case_number: str,
-    user: VisitOperator,
-    session: SessionDep,
-    settings: SettingsDep,
-    client: TemporalDep,
-) -> Response:
-    values = await submitted(request)
-    data = visit_fields(values)
+async def record_visit(form: VisitForm) -> Response:
+    data = visit_fields(form.values)
     reached = data["reached"] == "true"
-    gettext = gettext_for(request)
+    gettext = gettext_for(form.request)
     missing = {name: gettext(text) for name, text in _REACHED_NEEDS.items() if reached and data[name] is None}
-
-    async def run(body: VisitIn) -> object:
-        return await actions.act(
-            client=client,
-            case_number=case_number,
-            update="visit",
-            kind=Visit,
-            principal=user,
-            idempotency_key=request_key(user, case_number, "visit", values),
-            **body.model_dump(),
-        )
-
-    return await act(
-        request,
-        user=user,
-        session=session,
-        settings=settings,
-        case_number=case_number,
-        form="visit",
-        values=values,
-        model=VisitIn,
-        data=data,
-        action=run,
+    return await form.update(
+        "visit",
+        VisitIn,
+        data,
+        update="visit",
+        kind=Visit,
         done="visited",
         back="/visits",
         extra_errors=missing,
