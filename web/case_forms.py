@@ -56,7 +56,7 @@ class CaseForm:
     @property
     def key(self) -> str | None:
         """The rendered form's own key, the action's idempotency key."""
-        return self.values.get(KEY_FIELD) or None
+        return forms.sent_key(self.values.get(KEY_FIELD))
 
     def fields(self, *names: str) -> dict[str, Any]:
         """These fields as sent ("" for a missing one)."""

@@ -7,6 +7,7 @@ next to that field too; any other refusal is shown above the form.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -107,6 +108,14 @@ def local_times(data: dict[str, Any], fields: tuple[str, ...], timezone: str) ->
                 continue  # left as it is: the model's validation names the field
             data[name] = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     return data
+
+
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+
+
+def sent_key(value: object) -> str | None:
+    """A form's key as sent back, if it looks like one we made; a tampered one counts as none."""
+    return value if isinstance(value, str) and _KEY.match(value) else None
 
 
 def new_key() -> str:

@@ -95,7 +95,7 @@ EVENT = {
     "rerouted": N_("Re-routed"),
     "reissued": N_("Task reissued"),
     "reply_void": N_("Late reply set aside"),
-    "signed_for": N_("Signed for"),
+    "signed_for": N_("Task signed for"),
     "sign_for_late": N_("Signed for late"),
     "warning": N_("Deadline warning"),
     "overdue": N_("Overdue"),

@@ -90,7 +90,7 @@ async def register(
 ) -> Response:
     form = await request.form()
     values = route_form.values(form)
-    values.setdefault("idempotency_key", forms.new_key())
+    values["idempotency_key"] = forms.sent_key(values.get("idempotency_key")) or forms.new_key()
     gettext = gettext_for(request)
     # A blank field is a missing one: optional fields take their default, required ones say so.
     data: dict[str, Any] = {name: form[name] for name in _FIELDS if str(form.get(name) or "").strip()}
