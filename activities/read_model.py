@@ -31,7 +31,14 @@ class ReadModelActivities:
         self._sessions = sessions
 
     @activity.defn(name="project_case")
-    async def project(self, projection: Projection) -> None:
+    async def project(self, projection: Projection) -> Projection:
+        """Writes the step and returns it: the local activity's marker then carries the step in the
+        case's Temporal history, so the timeline and the read model can be rebuilt from history alone."""
+        await self.apply(projection)
+        return projection
+
+    async def apply(self, projection: Projection) -> None:
+        """The write itself, also used by the rebuild from history."""
         async with self._sessions() as session:
             if projection.intake is not None:
                 await _insert_case(session, projection.intake)
