@@ -281,3 +281,23 @@ class TypicalCase(SQLModel, table=True):
     district_code: str = Field(max_length=40)
     published_by: str = Field(max_length=64)
     published_at: datetime = _when(index=True)
+
+
+# ---- audit: closed cases' histories kept outside Temporal --------------------------------------------
+
+
+class CaseArchive(SQLModel, table=True):
+    """A closed case's whole Temporal history (every run), kept after the namespace's retention.
+
+    `histories` is gzip of one canonical JSON document (`hotline/archive.py`); `content_sha256` is the
+    SHA-256 of that JSON before compression, checked on every read.
+    """
+
+    __tablename__ = "case_archives"
+    case_number: str = Field(primary_key=True, max_length=32)
+    histories: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    content_sha256: str = Field(max_length=64)
+    event_count: int
+    run_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    closed_at: datetime = _when(index=True)
+    archived_at: datetime = _when()
