@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api import errors, open311
-from api.routes import admin, auth, case_actions, cases, directory, health, public, queues, tasks
+from api.routes import admin, audit, auth, case_actions, cases, directory, health, public, queues, tasks
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         queues.router,
         directory.router,
         open311.router,
+        audit.router,
     ):
         app.include_router(router)
     site.install(app, settings)
