@@ -22,7 +22,9 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
+from hotline import archive
 from hotline.contracts import Projection
+from hotline.db import SessionFactory
 from hotline.errors import NotFound
 
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
@@ -65,6 +67,21 @@ async def fetch(*, client: Client, case_number: str) -> CaseHistory:
         handle = client.get_workflow_handle(case_number, run_id=execution.run_id)
         runs.append(Run(execution.run_id, execution.start_time, await handle.fetch_history()))
     return CaseHistory(case_number, runs)
+
+
+async def load(*, client: Client, sessions: SessionFactory, case_number: str) -> CaseHistory:
+    """The case's history from Temporal, or from the archive once Temporal no longer has it (the
+    namespace's retention has passed); NotFound when neither has it."""
+    try:
+        return await fetch(client=client, case_number=case_number)
+    except NotFound:
+        pass
+    try:
+        return await archive.read(sessions=sessions, case_number=case_number)
+    except NotFound:
+        raise NotFound(
+            "case_not_found", f"Neither Temporal nor the archive has a history for case {case_number}."
+        ) from None
 
 
 async def _latest_run(client: Client, case_number: str) -> Run:
