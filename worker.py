@@ -13,6 +13,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.archive import ArchiveActivities
 from activities.deadlines import DeadlineActivities
 from activities.department_task import DepartmentTaskActivities
 from activities.outbox import OutboxActivities
@@ -31,6 +32,7 @@ def case_activities(client: Client, sessions: SessionFactory, settings: Settings
     sender = notify.SENDERS[settings.notification_sender]()
     return [
         OutboxActivities(sessions, sender).deliver_outbox,
+        ArchiveActivities(sessions, client).archive_closed_cases,
         ReadModelActivities(sessions).project,
         RoutingActivities(sessions).propose_route,
         department_tasks.department_task,

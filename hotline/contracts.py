@@ -437,3 +437,16 @@ class CarriedState(BaseModel):
 
 
 CaseIntake.model_rebuild()
+
+
+class ArchiveBatch(BaseModel):
+    """ArchiveClosedCases → archive_closed_cases: the next closed cases after `after`, at most `size`."""
+
+    after: str = ""
+    size: int = 100
+
+
+class ArchiveBatchResult(BaseModel):
+    archived: list[str] = Field(default_factory=list)
+    failed: dict[str, str] = Field(default_factory=dict)  # case number → why (left for the next run)
+    last: str | None = None  # the cursor for the next batch; None when the batch was empty
