@@ -45,10 +45,21 @@ class DepartmentTaskActivities:
         reply got there first: the workflow then receives that reply and records it as void."""
         async with self._sessions() as session:
             task = await session.get(Assignment, withdrawal.task_id)
-        if task is None or task.task_token is None:
+        if task is None:
             return False
+        if task.task_token is not None:
+            handle = self._client.get_async_activity_handle(task_token=task.task_token)
+        else:
+            # A read model rebuilt from histories has no tokens; the task's activity id is its task id,
+            # in this very run of the case.
+            info = activity.info()
+            handle = self._client.get_async_activity_handle(
+                workflow_id=withdrawal.case_number,
+                run_id=info.workflow_run_id,
+                activity_id=withdrawal.task_id,
+            )
         try:
-            await self._client.get_async_activity_handle(task_token=task.task_token).report_cancellation()
+            await handle.report_cancellation()
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return False

@@ -6,17 +6,29 @@ second completion, so a double submit can never apply twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
-from temporalio.client import Client
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import AsyncActivityHandle, Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
 from hotline import actions
 from hotline.auth import Principal
-from hotline.contracts import Action, ActionResult, RequestDeferral, RequestExtension, SignFor, TaskReply
+from hotline.contracts import (
+    Action,
+    ActionResult,
+    RequestDeferral,
+    RequestExtension,
+    SignFor,
+    TaskAssignment,
+    TaskReply,
+)
 from hotline.enums import AssignmentStatus, Role, TaskResultKind
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Assignment, Case
@@ -105,9 +117,8 @@ async def _complete(
     task = await _own_open_task(session, principal, task_id)
     for _attempt in range(2):
         token = task.task_token
-        assert token is not None
         try:
-            await client.get_async_activity_handle(task_token=token).complete(result)
+            await (await _activity(client, task)).complete(result)
             return
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
@@ -119,13 +130,62 @@ async def _complete(
     raise Conflict("task_not_open", "This task was already completed or withdrawn.")
 
 
+async def _activity(client: Client, task: Assignment) -> AsyncActivityHandle:
+    """The task's activity by its token; without one (a read model rebuilt from histories, where no
+    token is recorded) by the activity's id, found open in the case's latest run."""
+    if task.task_token is not None:
+        return client.get_async_activity_handle(task_token=task.task_token)
+    run = await client.get_workflow_handle(task.case_number).fetch_history()
+    activity_id = open_department_task(run.events, task.task_id)
+    if activity_id is None:
+        raise Conflict("task_not_open", "This task was already completed or withdrawn.")
+    return client.get_async_activity_handle(
+        workflow_id=task.case_number, run_id=run.run_id, activity_id=activity_id
+    )
+
+
+def open_department_task(events: Sequence[HistoryEvent], task_id: str) -> str | None:
+    """The activity id of the run's still-open `department_task` for this task, if any."""
+    scheduled: dict[int, str] = {}
+    for event in events:
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attributes = event.activity_task_scheduled_event_attributes
+            if attributes.activity_type.name != DEPARTMENT_TASK:
+                continue
+            (assignment,) = pydantic_data_converter.payload_converter.from_payloads(
+                list(attributes.input.payloads), [TaskAssignment]
+            )
+            if assignment.task_id == task_id:
+                scheduled[event.event_id] = attributes.activity_id
+        else:
+            closed = _closing_event(event)
+            if closed is not None:
+                scheduled.pop(closed, None)
+    return next(reversed(scheduled.values()), None)
+
+
+def _closing_event(event: HistoryEvent) -> int | None:
+    """The scheduled event id an activity's completion, failure, time-out or cancellation refers to."""
+    name = event.WhichOneof("attributes")
+    return int(getattr(event, name).scheduled_event_id) if name in _ACTIVITY_CLOSED else None
+
+
+DEPARTMENT_TASK = "department_task"
+_ACTIVITY_CLOSED = (
+    "activity_task_completed_event_attributes",
+    "activity_task_failed_event_attributes",
+    "activity_task_timed_out_event_attributes",
+    "activity_task_canceled_event_attributes",
+)
+
+
 async def _own_open_task(session: AsyncSession, principal: Principal, task_id: str) -> Assignment:
     task = await session.get(Assignment, task_id)
     if task is None:
         raise NotFound("task_not_found", f"No task {task_id}.")
     if task.department_code != principal.department:
         raise Forbidden("not_your_task", "This task belongs to another department.")
-    if task.status not in (AssignmentStatus.OPEN, AssignmentStatus.SIGNED) or task.task_token is None:
+    if task.status not in (AssignmentStatus.OPEN, AssignmentStatus.SIGNED):
         raise Conflict(
             "task_not_open", f"Task {task_id} is {task.status}, not open.", {"status": task.status}
         )
