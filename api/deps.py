@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from hotline.auth import Principal, principal_for_token
+from hotline.db import SessionFactory
 from hotline.errors import Unauthorized
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
@@ -22,6 +23,12 @@ SESSION_COOKIE = "hotline_session"
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.sessions() as session:
         yield session
+
+
+def _sessions(request: Request) -> SessionFactory:
+    """For a service that opens its own sessions (several short ones, or none on the way to an error)."""
+    sessions: SessionFactory = request.app.state.sessions
+    return sessions
 
 
 def _temporal(request: Request) -> Client:
@@ -49,6 +56,7 @@ def _intake_config(request: Request) -> IntakeConfig:
 
 
 SessionDep = Annotated[AsyncSession, Depends(_session)]
+SessionsDep = Annotated[SessionFactory, Depends(_sessions)]
 TemporalDep = Annotated[Client, Depends(_temporal)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 IntakeConfigDep = Annotated[IntakeConfig, Depends(_intake_config)]

@@ -51,6 +51,7 @@ class TimelineEntry(BaseModel):
     seq: int | None = None  # a step's place in the case's timeline
     occurred_at: datetime | None = None  # a step's own time (a reply's, an intake's receipt)
     notifications: list[str] = Field(default_factory=list)
+    fires_at: datetime | None = None  # a timer's moment
     details: dict[str, str] = Field(default_factory=dict)
 
 
@@ -255,8 +256,9 @@ class _Run:
                 visit_window=self.recorded.policy.visit_window,
             )
             self.timers[event.event_id] = purpose
-            details = {"fires_at": (recorded + timeout).isoformat(timespec="seconds")}
-            return self._timer_entry(event, "timer_started", purpose, details)
+            entry = self._timer_entry(event, "timer_started", purpose, {})
+            entry.fires_at = recorded + timeout
+            return entry
         started = _attributes(event).started_event_id
         purpose = self.timers.get(started, audit_timers.Purpose("unknown"))
         kind = "timer_fired" if event.event_type == E.EVENT_TYPE_TIMER_FIRED else "timer_cancelled"

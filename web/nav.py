@@ -40,7 +40,11 @@ _LINKS = {
         Link("/reports", N_("Reports")),
     ],
     Role.VISIT_OPERATOR: [Link("/visits", N_("Return visits")), Link("/cases", N_("Search cases"))],
-    Role.AUDITOR: [Link("/cases", N_("Search cases")), Link("/reports", N_("Reports"))],
+    Role.AUDITOR: [
+        Link("/cases", N_("Search cases")),
+        Link("/audit", N_("Audit")),
+        Link("/reports", N_("Reports")),
+    ],
     Role.ANALYST: [Link("/reports", N_("Reports")), Link("/cases", N_("Search cases"))],
     Role.ADMIN: [
         Link("/admin", N_("Administration")),

@@ -51,6 +51,7 @@ class Offers:
     decision: bool = False
     visit: bool = False
     publish_typical: bool = False  # 宣: a closed case may become a published, anonymised typical case
+    audit: bool = False  # the case's history, clock and replay for auditors and admins
 
     @property
     def any(self) -> bool:
@@ -107,6 +108,7 @@ def for_case(user: Principal, case: CaseDetail) -> Offers:
         and case.status == CaseStatus.CLOSED
         and case.close_reason != CloseReason.WITHDRAWN
     )
+    offers.audit = user.role in {Role.AUDITOR, Role.ADMIN}
     match user.role:
         case Role.DISPATCHER:
             offers.review = case.status == CaseStatus.REPLIED

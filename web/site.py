@@ -13,7 +13,21 @@ from hotline.errors import DomainError, Forbidden, NotFound
 from hotline.settings import Settings
 from web import csrf
 from web.render import LoginRequired, build_templates, error_page
-from web.routes import admin, auth, cases, department, dispatcher, home, public, reports, supervisor, visits
+from web.routes import (
+    admin,
+    audit,
+    audit_export,
+    audit_replay,
+    auth,
+    cases,
+    department,
+    dispatcher,
+    home,
+    public,
+    reports,
+    supervisor,
+    visits,
+)
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
@@ -27,6 +41,9 @@ ROUTERS = (
     admin.router,
     public.router,
     reports.router,
+    audit_replay.router,
+    audit.router,
+    audit_export.router,
 )
 
 

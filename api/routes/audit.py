@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.access import allow
-from api.deps import SessionDep, TemporalDep
+from api.deps import SessionsDep, TemporalDep
 from hotline import audit_reads
 from hotline.audit import CaseTimeline
 from hotline.audit_reads import CaseClock
@@ -21,17 +21,19 @@ TimelineReader = Annotated[Principal, allow(Role.AUDITOR, Role.ADMIN, Role.SUPER
 
 @router.get("/cases/{case_number}/timeline", response_model=CaseTimeline)
 async def timeline(
-    case_number: str, user: TimelineReader, session: SessionDep, client: TemporalDep
+    case_number: str, user: TimelineReader, sessions: SessionsDep, client: TemporalDep
 ) -> CaseTimeline:
     """Every meaningful event of the case's history, all runs in order, with actor and time."""
-    return await audit_reads.timeline(client=client, session=session, principal=user, case_number=case_number)
+    return await audit_reads.timeline(
+        client=client, sessions=sessions, principal=user, case_number=case_number
+    )
 
 
 @router.get("/cases/{case_number}/clock", response_model=CaseClock)
 async def clock(
     case_number: str,
     user: Auditor,
-    session: SessionDep,
+    sessions: SessionsDep,
     client: TemporalDep,
     at: Annotated[
         datetime | None, Query(description="The moment to see the case at; now if left out")
@@ -39,5 +41,5 @@ async def clock(
 ) -> CaseClock:
     """Each task's clock (due-time segments, sign-for, overdue, escalation levels) and the case at `at`."""
     return await audit_reads.clock(
-        client=client, session=session, principal=user, case_number=case_number, at=at
+        client=client, sessions=sessions, principal=user, case_number=case_number, at=at
     )
