@@ -12,7 +12,19 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api import errors, open311
-from api.routes import admin, audit, auth, case_actions, cases, directory, health, public, queues, tasks
+from api.routes import (
+    admin,
+    audit,
+    audit_archive,
+    auth,
+    case_actions,
+    cases,
+    directory,
+    health,
+    public,
+    queues,
+    tasks,
+)
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
@@ -61,6 +73,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         directory.router,
         open311.router,
         audit.router,
+        audit_archive.router,
     ):
         app.include_router(router)
     site.install(app, settings)
