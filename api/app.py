@@ -15,7 +15,7 @@ from api import errors, open311
 from api.routes import (
     admin,
     audit,
-    audit_archive,
+    audit_replay,
     auth,
     case_actions,
     cases,
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         directory.router,
         open311.router,
         audit.router,
-        audit_archive.router,
+        audit_replay.router,
     ):
         app.include_router(router)
     site.install(app, settings)

@@ -16,21 +16,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from google.protobuf.json_format import ParseDict
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import BaseModel, computed_field
 from temporalio.api.common.v1 import Payload
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
+from hotline import audit_reads, history
 from hotline.auth import Principal
+from hotline.db import SessionFactory
 from hotline.history import CaseHistory
-from hotline.models import CaseAccess
 
 ACCESS_KIND = "audit_replay"
 
@@ -41,8 +41,7 @@ _EVENT_ID = re.compile(r"HistoryEvent\(id: (\d+)|event[ _]id:? (\d+)|[Ee]vent (\
 _MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
 
 
-@dataclass(frozen=True)
-class RunReplay:
+class RunReplay(BaseModel):
     """One run's replay: clean, or where and why the current code disagrees with its history."""
 
     workflow_id: str
@@ -53,6 +52,7 @@ class RunReplay:
     nondeterministic: bool = False  # the code disagrees with the history (not some other failure)
     source: str | None = None  # where the history came from: a file name, an archive key
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def ok(self) -> bool:
         return self.failure is None
@@ -66,16 +66,17 @@ class RunReplay:
         return f"{where}: {kind}{at} of {self.events}: {self.failure}"
 
 
-@dataclass(frozen=True)
-class CaseReplay:
+class CaseReplay(BaseModel):
     case_number: str
     runs: list[RunReplay]
     replayed_at: datetime
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def ok(self) -> bool:
         return all(run.ok for run in self.runs)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def events(self) -> int:
         return sum(run.events for run in self.runs)
@@ -118,11 +119,13 @@ def _unescape(debug: str) -> str:
 
 def _result(history: WorkflowHistory, failure: BaseException | None, source: str | None) -> RunReplay:
     if failure is None:
-        return RunReplay(history.workflow_id, history.run_id, len(history.events), source=source)
+        return RunReplay(
+            workflow_id=history.workflow_id, run_id=history.run_id, events=len(history.events), source=source
+        )
     return RunReplay(
-        history.workflow_id,
-        history.run_id,
-        len(history.events),
+        workflow_id=history.workflow_id,
+        run_id=history.run_id,
+        events=len(history.events),
         failure=reason_of(failure),
         event_id=event_id_of(failure),
         nondeterministic=isinstance(failure, NondeterminismError),
@@ -166,7 +169,7 @@ async def replay_histories(
 async def replay_case(history: CaseHistory, *, workflows: Sequence[type] | None = None) -> CaseReplay:
     """Every run of a case, oldest first (a case that continued as new has several)."""
     runs = await replay_histories((run.history for run in history.runs), workflows=workflows)
-    return CaseReplay(history.case_number, runs, datetime.now(UTC))
+    return CaseReplay(case_number=history.case_number, runs=runs, replayed_at=datetime.now(UTC))
 
 
 def load_history(path: Path) -> WorkflowHistory:
@@ -195,15 +198,14 @@ def history_files(directory: Path) -> list[Path]:
     return sorted(path for path in directory.glob("*.json") if path.is_file())
 
 
-async def log_replay(session: AsyncSession, principal: Principal, case_number: str) -> None:
-    """An auditor's (or admin's) replay is a read of the case's history: who, which case, when."""
-    session.add(
-        CaseAccess(
-            case_number=case_number,
-            username=principal.username,
-            role=principal.role.value,
-            kind=ACCESS_KIND,
-            at=datetime.now(UTC),
+async def replay_for(
+    *, client: Client, sessions: SessionFactory, principal: Principal, case_number: str
+) -> CaseReplay:
+    """An auditor's replay of a case (from Temporal, or the archive once Temporal no longer has it);
+    the auditor's read of the history is logged as `audit_replay`."""
+    case_history = await history.load(client=client, sessions=sessions, case_number=case_number)
+    async with sessions() as session:
+        await audit_reads.log_read(
+            session=session, principal=principal, case_number=case_number, kind=ACCESS_KIND
         )
-    )
-    await session.commit()
+    return await replay_case(case_history)
