@@ -189,7 +189,7 @@ class _Run:
             "action",
             request.name,
             actor=actor,
-            summary=_summary(details),
+            summary=_summary({k: v for k, v in details.items() if k != "task_id"}),
             task_id=details.get("task_id"),
             details=details,
         )
