@@ -47,7 +47,7 @@ _TABLES: dict[str, tuple[type[SQLModel], str, frozenset[str]]] = {
     "case_events": (CaseEvent, "seq", frozenset()),
 }
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 
 @dataclass(frozen=True)
@@ -218,9 +218,9 @@ async def check(
     )
     async with scratch() as expected_sessions:
         folded = []
-        for number in numbers:
+        for done, number in enumerate(numbers):
             if progress:
-                progress(number)
+                progress(done, len(numbers))
             try:
                 case_history = await history.load(client=client, sessions=sessions, case_number=number)
             except NotFound:
@@ -269,12 +269,11 @@ async def rebuild(
             raise Conflict("read_model_not_empty", "Rebuild into a new, empty read model.")
     report = RebuildReport()
     numbers = sorted(await temporal_cases(client, task_queue) | await _archived_cases(source))
-    for number in numbers:
+    for done, number in enumerate(numbers):
         if progress:
-            progress(number)
-        report.steps += await fold(
-            target, await history.load(client=client, sessions=source, case_number=number)
-        )
+            progress(done, len(numbers))
+        case_history = await history.load(client=client, sessions=source, case_number=number)
+        report.steps += await fold(target, case_history)
         report.cases.append(number)
     report.counters = await _restore_counters(target, report.cases)
     if source is not target:
