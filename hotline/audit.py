@@ -12,23 +12,21 @@ details never appear: an intake is summarised without them, and no action carrie
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
+from hotline import audit_schemas as schemas
 from hotline import audit_timers, history
 from hotline.audit_clock import Recorded, decode, event_time, read, task_clocks
+from hotline.audit_schemas import TEXT, CaseTimeline, RunInfo, TimelineEntry
 from hotline.contracts import Actor, CaseIntake, CaseOutcome, Projection, TaskAssignment, TaskReply
 from hotline.enums import TaskResultKind
 
 E = EventType
 DEPARTMENT_TASK = "department_task"
-_TEXT = 80
-_PRIVATE = ("phone", "citizen")
 _CLOSED = {
     E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "completed",
     E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: "failed",
@@ -36,35 +34,6 @@ _CLOSED = {
     E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: "cancelled",
     E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: "timed_out",
 }
-
-
-class TimelineEntry(BaseModel):
-    event_id: int
-    run: int  # 1 for the first run, 2 after the first continue-as-new …
-    time: datetime  # when Temporal recorded it
-    # run_started, continued_as_new, run_closed, action, action_failed, step, task_*, activity_*, timer_*
-    kind: str
-    name: str  # the Update, step kind, activity type or timer purpose
-    actor: Actor | None = None
-    summary: str = ""
-    task_id: str | None = None
-    seq: int | None = None  # a step's place in the case's timeline
-    occurred_at: datetime | None = None  # a step's own time (a reply's, an intake's receipt)
-    notifications: list[str] = Field(default_factory=list)
-    fires_at: datetime | None = None  # a timer's moment
-    details: dict[str, str] = Field(default_factory=dict)
-
-
-class RunInfo(BaseModel):
-    run_id: str
-    started_at: datetime | None
-
-
-class CaseTimeline(BaseModel):
-    case_number: str
-    runs: list[RunInfo]
-    event_count: int
-    entries: list[TimelineEntry]
 
 
 def timeline(case_history: history.CaseHistory) -> CaseTimeline:
@@ -89,16 +58,28 @@ class _Run:
         self.activities: dict[int, tuple[str, str | None]] = {}
         self.timers: dict[int, audit_timers.Purpose] = {}
         self.task_started: datetime | None = None
+        self.now: datetime | None = None
 
     def entries(self, events: Any) -> list[TimelineEntry]:
         found = []
         for event in events:
-            if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_STARTED:
-                self.task_started = event_time(event)
+            self._follow_workflow_time(event)
             entry = self._entry(event)
             if entry is not None:
                 found.append(entry)
         return found
+
+    def _follow_workflow_time(self, event: HistoryEvent) -> None:
+        """The workflow's "now": a workflow task's start, moved on by each local activity it resolved."""
+        if event.event_type == E.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+            self.task_started = self.now = event_time(event)
+        elif event.event_type == E.EVENT_TYPE_MARKER_RECORDED:
+            details = event.marker_recorded_event_attributes.details
+            meta = decode(details["data"], dict) if "data" in details else None
+            completed = meta.get("complete_time") if isinstance(meta, dict) else None
+            if isinstance(completed, dict) and "seconds" in completed:
+                seconds = int(completed["seconds"]) + int(completed.get("nanos", 0)) / 1e9
+                self.now = datetime.fromtimestamp(seconds, tz=UTC)
 
     def _new(self, event: HistoryEvent, kind: str, name: str, **fields: Any) -> TimelineEntry:
         return TimelineEntry(
@@ -151,7 +132,7 @@ class _Run:
             "appeal_type": intake.appeal_type.value,
             "category": intake.category,
             "district": intake.place.district,
-            "title": intake.title[:_TEXT],
+            "title": intake.title[:TEXT],
         }
         return self._new(
             event, "run_started", "started", actor=intake.registered_by, summary=intake.title, details=details
@@ -171,11 +152,11 @@ class _Run:
             recorded.kind.value,
             actor=recorded.actor,
             summary=recorded.summary,
-            task_id=_text(recorded.data.get("task_id")),
+            task_id=schemas.text(recorded.data.get("task_id")),
             seq=recorded.seq,
             occurred_at=recorded.occurred_at,
             notifications=[f"{n.recipient_kind}:{n.recipient} {n.template}" for n in step.notifications],
-            details=_details(recorded.data),
+            details=schemas.details(recorded.data),
         )
 
     def _action(self, event: HistoryEvent) -> TimelineEntry:
@@ -183,13 +164,13 @@ class _Run:
         args = request.args.payloads
         content = decode(request.args, dict) if len(args) == 1 else {}
         actor = Actor.model_validate(content["actor"]) if isinstance(content.get("actor"), dict) else None
-        details = _details({k: v for k, v in content.items() if k not in ("actor", "request_id")})
+        details = schemas.details({k: v for k, v in content.items() if k not in ("actor", "request_id")})
         return self._new(
             event,
             "action",
             request.name,
             actor=actor,
-            summary=_summary({k: v for k, v in details.items() if k != "task_id"}),
+            summary=schemas.summary({k: v for k, v in details.items() if k != "task_id"}),
             task_id=details.get("task_id"),
             details=details,
         )
@@ -199,7 +180,7 @@ class _Run:
         if not attributes.outcome.HasField("failure"):
             return None
         message = attributes.outcome.failure.message
-        return self._new(event, "action_failed", attributes.meta.update_id, summary=message[:_TEXT])
+        return self._new(event, "action_failed", attributes.meta.update_id, summary=message[:TEXT])
 
     def _scheduled(self, event: HistoryEvent) -> TimelineEntry:
         attributes = event.activity_task_scheduled_event_attributes
@@ -237,7 +218,7 @@ class _Run:
             kind,
             name,
             actor=reply.actor,
-            summary=reply.text[:_TEXT],
+            summary=reply.text[:TEXT],
             task_id=task_id,
             occurred_at=reply.replied_at,
             details=details,
@@ -250,6 +231,7 @@ class _Run:
             recorded = event_time(event)
             purpose = audit_timers.purpose(
                 self.moments,
+                now=self.now,
                 task_started=self.task_started or recorded,
                 recorded=recorded,
                 timeout=timeout,
@@ -257,7 +239,7 @@ class _Run:
             )
             self.timers[event.event_id] = purpose
             entry = self._timer_entry(event, "timer_started", purpose, {})
-            entry.fires_at = recorded + timeout
+            entry.fires_at = (self.now or recorded) + timeout
             return entry
         started = _attributes(event).started_event_id
         purpose = self.timers.get(started, audit_timers.Purpose("unknown"))
@@ -276,32 +258,12 @@ class _Run:
         if event.event_type == E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
             outcome = decode(event.workflow_execution_completed_event_attributes.result, CaseOutcome)
             if outcome is not None:
-                details = {"status": outcome.status.value, "close_reason": _text(outcome.close_reason) or ""}
+                details = {
+                    "status": outcome.status.value,
+                    "close_reason": schemas.text(outcome.close_reason) or "",
+                }
         return self._new(event, "run_closed", how, details=details)
 
 
 def _attributes(event: HistoryEvent) -> Any:
     return getattr(event, event.WhichOneof("attributes") or "")
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(getattr(value, "value", value))
-
-
-def _details(data: dict[str, Any]) -> dict[str, str]:
-    """An action's or a step's fields as short texts, never the citizen's contact details."""
-    details = {}
-    for key, value in data.items():
-        if any(word in key for word in _PRIVATE) or value is None:
-            continue
-        if isinstance(value, dict) and "lead" in value:
-            value = " + ".join([value["lead"], *value.get("assisting", [])])
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        details[key] = text if len(text) <= _TEXT else text[: _TEXT - 1] + "…"
-    return details
-
-
-def _summary(details: dict[str, str]) -> str:
-    return "; ".join(f"{key}: {value}" for key, value in details.items())

@@ -1,6 +1,10 @@
 """What each of a case's Temporal timers was for. The workflow's timers carry no name; each waits for a
 moment the clock derivation knows (a sign-for window, a warning, a due time, an escalation, a
 deferral's target date) or for the return-visit window, so a timer is matched to the moment it fires at.
+
+That moment is the workflow's "now" plus the timer's duration. The SDK's "now" is the start of the
+workflow task, moved on to the completion time of each local activity resolved in it — both recorded
+in the history — so the match is exact; the window around the workflow task is the fallback.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from hotline.enums import EventKind
 
 # A timer starts at the workflow's own "now", somewhere inside the workflow task that started it.
 _SLACK = timedelta(milliseconds=500)
+# The timer's duration is kept to the nanosecond, a datetime to the microsecond.
+_EXACT = timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True)
@@ -54,13 +60,19 @@ def moments(recorded: Recorded, clocks: list[TaskClock]) -> list[Moment]:
 def purpose(
     candidates: list[Moment],
     *,
+    now: datetime | None,
     task_started: datetime,
     recorded: datetime,
     timeout: timedelta,
     visit_window: timedelta,
 ) -> Purpose:
-    """The moment a timer waited for: it fires `timeout` after a "now" between the start of the
+    """The moment a timer waited for: it fires `timeout` after the workflow's "now" when it was set —
+    known to the microsecond from the history (`now`), or else somewhere between the start of the
     workflow task that set it (`task_started`) and its recording."""
+    if now is not None:
+        exact = [m for m in candidates if abs(m.at - (now + timeout)) <= _EXACT]
+        if exact:
+            return min(exact, key=lambda m: abs(m.at - (now + timeout))).purpose
     earliest, latest = task_started + timeout - _SLACK, recorded + timeout + _SLACK
     near = [m for m in candidates if earliest <= m.at <= latest]
     if near:

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from api.access import allow
 from api.deps import SessionsDep, TemporalDep
 from hotline import audit_reads
-from hotline.audit import CaseTimeline
 from hotline.audit_reads import CaseClock
+from hotline.audit_schemas import CaseTimeline
 from hotline.auth import Principal
 from hotline.enums import Role
 
