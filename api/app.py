@@ -15,6 +15,7 @@ from api import errors, open311
 from api.routes import (
     admin,
     audit,
+    audit_archive,
     audit_replay,
     auth,
     case_actions,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         open311.router,
         audit.router,
         audit_replay.router,
+        audit_archive.router,
     ):
         app.include_router(router)
     site.install(app, settings)
