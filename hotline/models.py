@@ -6,7 +6,7 @@ rebuilt from the histories. Changes go through Alembic migrations (migrations/ve
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
@@ -301,3 +301,27 @@ class CaseArchive(SQLModel, table=True):
     run_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     closed_at: datetime = _when(index=True)
     archived_at: datetime = _when()
+
+
+# ---- 报: reports (daily, weekly, monthly, annual), every run kept as a version --------------------------
+
+
+class Report(SQLModel, table=True):
+    """One generated report: its kind, the period it covers (local dates, `period_end` exclusive) and
+    its content (hotline/report_content.py) as JSON. A re-run for the same period adds a version."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("kind", "period_start", "version", name="uq_reports_kind_period_version"),
+        Index("ix_reports_kind_period", "kind", "period_start"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # ReportKind
+    period_key: str = Field(max_length=16)  # 2026-11-25, 2026-W48, 2026-11, 2026
+    period_start: date
+    period_end: date
+    version: int
+    generated_at: datetime = _when()
+    generated_by: str = Field(max_length=16)  # schedule | user
+    requested_by: str | None = Field(default=None, max_length=64)  # the user's name when on demand
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
