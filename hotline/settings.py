@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     notification_sender: Literal["record"] = "record"
     history_events_before_continue: int = Field(default=5000, ge=100, le=40000)
 
+    # Metrics (hotline/metrics.py; every formula in docs/metrics.md): the city's choices.
+    metrics_basically_satisfied_counts: bool = True  # 基本满意 counts as satisfied
+    metrics_supervisor_close_resolved: bool = False  # a supervisor's close after the reopen limit = resolved
+    metrics_count_merged_duplicates: bool = True  # merged duplicates (并单) count in volume
+    metrics_handling_end: Literal["last_reply", "closed"] = "last_reply"  # handling time ends here
+    metrics_handling_percentile: float = Field(default=0.9, gt=0, lt=1)  # the "p90" handling time
+
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
         if not self.database_url:
