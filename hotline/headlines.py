@@ -1,21 +1,20 @@
 """The three headline rates on the public page (响应率 / 解决率 / 满意率), over a recent period.
 
-Each rate is one SQL aggregation over indexed columns (`assignments.assigned_at`, `cases.closed_at`);
-nothing loops over cases in Python. The monthly evaluation of departments (issue 7) builds on the same
-definitions with more detail; these are the city-wide figures a citizen reads.
+The rates are `hotline.metrics.compute` for the city (one SQL statement over indexed columns,
+`assignments.assigned_at`, `cases.closed_at`; formulas in docs/metrics.md): the public page, the
+monthly evaluation of departments and the reports read the same figures.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Integer, and_, case, func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
-from hotline.enums import CaseStatus, CloseReason, Rating
-from hotline.models import Assignment, Case
+from hotline.enums import CloseReason, Rating
+from hotline.settings import Settings, get_settings
 
 PERIOD_DAYS = 30
 # A withdrawn appeal was never answered, and an unreachable citizen never said: neither is a verdict.
@@ -42,11 +41,27 @@ class Headlines(BaseModel):
     satisfaction: Rate
 
 
-def _count(condition: object) -> object:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)  # type: ignore[arg-type]
+def _city(settings: Settings | None) -> Settings:
+    return settings if settings is not None else get_settings()
 
 
-async def response_rate(*, session: AsyncSession, since: datetime, until: datetime) -> Rate:
+async def _city_metrics(
+    *, session: AsyncSession, since: datetime, until: datetime, settings: Settings | None
+) -> Any:
+    from hotline import metrics  # metrics builds on Rate, defined above
+
+    (row,) = await metrics.compute(
+        session=session,
+        period=metrics.Period(since=since, until=until),
+        dimension=metrics.Dimension.CITY,
+        settings=_city(settings),
+    )
+    return row
+
+
+async def response_rate(
+    *, session: AsyncSession, since: datetime, until: datetime, settings: Settings | None = None
+) -> Rate:
     """响应率: the share of departments' tasks signed for within the sign-for window.
 
     Counted over tasks assigned in [since, until), whatever became of them later (re-routed or not).
@@ -54,20 +69,15 @@ async def response_rate(*, session: AsyncSession, since: datetime, until: dateti
     - denominator: tasks whose response is decided: signed for (in time or late), or marked
       `sign_for_late` by the clock because the window passed unsigned.
     A task still open within its window is not decided yet and counts in neither.
+    (`hotline.metrics`, docs/metrics.md "Response rate".)
     """
-    signed = col(Assignment.signed_at).is_not(None)
-    late = col(Assignment.sign_for_late).is_(True)
-    row = (
-        await session.execute(
-            select(_count(and_(signed, ~late)), _count(signed | late)).where(  # type: ignore[call-overload]
-                col(Assignment.assigned_at) >= since, col(Assignment.assigned_at) < until
-            )
-        )
-    ).one()
-    return Rate(numerator=row[0], denominator=row[1])
+    row = await _city_metrics(session=session, since=since, until=until, settings=settings)
+    return row.response
 
 
-async def closed_rates(*, session: AsyncSession, since: datetime, until: datetime) -> tuple[Rate, Rate]:
+async def closed_rates(
+    *, session: AsyncSession, since: datetime, until: datetime, settings: Settings | None = None
+) -> tuple[Rate, Rate]:
     """解决率 and 满意率, over the cases closed in [since, until), from the citizen's final answer.
 
     Only closed cases count, so a rating later overturned by a reopen never does. Cases closed as
@@ -82,38 +92,25 @@ async def closed_rates(*, session: AsyncSession, since: datetime, until: datetim
     - denominator: rated at all (`rating` is not null; 不满意 counts here and not above).
     A case closed by a supervisor's decision after the reopen limit keeps its last (unresolved,
     dissatisfied) answer and so counts against both. A consultation answered at intake has no answer
-    from a visit and counts in neither.
+    from a visit and counts in neither. The city may count 基本满意 as not satisfied, or a supervisor's
+    close as resolved (settings `metrics_*`, docs/metrics.md).
     """
-    verdict = col(Case.close_reason).is_(None) | col(Case.close_reason).not_in(NOT_A_VERDICT)
-    answered = and_(verdict, col(Case.resolved).is_not(None))
-    rated = and_(verdict, col(Case.rating).is_not(None))
-    row = (
-        await session.execute(
-            select(  # type: ignore[call-overload]
-                _count(and_(answered, col(Case.resolved).is_(True))),
-                _count(answered),
-                _count(and_(rated, col(Case.rating).in_(CONTENT))),
-                _count(rated),
-            ).where(
-                col(Case.closed_at) >= since,
-                col(Case.closed_at) < until,
-                Case.status == CaseStatus.CLOSED,
-            )
-        )
-    ).one()
-    return Rate(numerator=row[0], denominator=row[1]), Rate(numerator=row[2], denominator=row[3])
+    row = await _city_metrics(session=session, since=since, until=until, settings=settings)
+    return row.resolution, row.satisfaction
 
 
-async def headlines(*, session: AsyncSession, now: datetime, days: int = PERIOD_DAYS) -> Headlines:
-    """The three rates over the `days` before `now`."""
+async def headlines(
+    *, session: AsyncSession, now: datetime, days: int = PERIOD_DAYS, settings: Settings | None = None
+) -> Headlines:
+    """The three rates over the `days` before `now`: the city's metrics (`hotline.metrics.compute` for
+    the city), so the public page and the reports agree. One SQL statement."""
     since = now - timedelta(days=days)
-    response = await response_rate(session=session, since=since, until=now)
-    resolution, satisfaction = await closed_rates(session=session, since=since, until=now)
+    row = await _city_metrics(session=session, since=since, until=now, settings=settings)
     return Headlines(
         since=since,
         until=now,
         days=days,
-        response=response,
-        resolution=resolution,
-        satisfaction=satisfaction,
+        response=row.response,
+        resolution=row.resolution,
+        satisfaction=row.satisfaction,
     )
