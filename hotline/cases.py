@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from hotline import proactive
 from hotline.auth import Principal
 from hotline.case_filters import CaseFilter, Queue, order, predicates, queue_filter
 from hotline.enums import Role
@@ -123,6 +124,7 @@ async def get_case(
             for a, name in assignments
         ],
         timeline=[CaseEventPublic.model_validate(e, from_attributes=True) for e in events],
+        links=await proactive.links(session=session, case_number=case_number),
     )
 
 

@@ -325,3 +325,20 @@ class Report(SQLModel, table=True):
     generated_by: str = Field(max_length=16)  # schedule | user
     requested_by: str | None = Field(default=None, max_length=64)  # the user's name when on demand
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# ---- 未诉先办: proactive governance cases and the cases they answer ------------------------------------
+
+
+class CaseLink(SQLModel, table=True):
+    """A proactive governance case (未诉先办) and one of the appeals it was started from: together they are
+    "one class of cases" (一类事). The proactive case's own row may not be projected yet, so no key on it."""
+
+    __tablename__ = "case_links"
+    case_number: str = Field(primary_key=True, max_length=32)
+    member_case_number: str = Field(
+        primary_key=True, foreign_key="cases.case_number", index=True, max_length=32
+    )
+    kind: str = Field(default="class_of_cases", max_length=24)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _when(index=True)

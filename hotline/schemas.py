@@ -177,6 +177,18 @@ class CaseEventPublic(BaseModel):
     data: dict[str, Any]
 
 
+class CaseLinkPublic(BaseModel):
+    """Another case tied to this one: a proactive case (未诉先办) and the appeals it answers."""
+
+    case_number: str
+    kind: str  # class_of_cases
+    linked_as: Literal["proactive", "member"] = Field(
+        description="proactive: the case that answers this one; member: an appeal this case answers"
+    )
+    title: str | None = None
+    status: str | None = None
+
+
 class CaseDetail(CasePublic):
     place_name: str = Field(description="District and street or town, by name")
     category_name: str
@@ -194,6 +206,7 @@ class CaseDetail(CasePublic):
     deferred_until: datetime | None = None
     assignments: list[AssignmentPublic]
     timeline: list[CaseEventPublic]
+    links: list[CaseLinkPublic] = Field(default_factory=list)
 
 
 class TaskPublic(BaseModel):

@@ -68,6 +68,20 @@ class Settings(BaseSettings):
     notification_sender: Literal["record"] = "record"
     history_events_before_continue: int = Field(default=5000, ge=100, le=40000)
 
+    # Early warning (docs/metrics.md "Early warning"): a category × place fires when the last 24 hours'
+    # count is at least max(min_count, mean + k·σ) of the same 24 hours on the previous `weeks` weeks,
+    # σ = max(sample sd, √mean, 1). Repeat places: ≥ N cases at one address within M days. Clusters:
+    # the newest `max_cases` appeals of the period, joined at cosine similarity ≥ `similarity`.
+    warning_spike_k: float = Field(default=3.0, gt=0)
+    warning_spike_min_count: int = Field(default=5, ge=1)
+    warning_spike_weeks: int = Field(default=8, ge=2, le=26)
+    warning_repeat_min_cases: int = Field(default=3, ge=2)
+    warning_repeat_days: int = Field(default=30, ge=1)
+    warning_cluster_days: int = Field(default=30, ge=1)
+    warning_cluster_max_cases: int = Field(default=2000, ge=2, le=10000)
+    warning_cluster_similarity: float = Field(default=0.2, gt=0, lt=1)
+    warning_cluster_min_size: int = Field(default=3, ge=2)
+
     # Metrics (hotline/metrics.py; every formula in docs/metrics.md): the city's choices.
     metrics_basically_satisfied_counts: bool = True  # 基本满意 counts as satisfied
     metrics_supervisor_close_resolved: bool = False  # a supervisor's close after the reopen limit = resolved
