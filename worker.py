@@ -16,8 +16,10 @@ from temporalio.worker import Worker
 from activities.archive import ArchiveActivities
 from activities.deadlines import DeadlineActivities
 from activities.department_task import DepartmentTaskActivities
+from activities.evaluation import EvaluationActivities
 from activities.outbox import OutboxActivities
 from activities.read_model import ReadModelActivities
+from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
 from hotline import notify
 from hotline.db import SessionFactory, create_engine, session_factory
@@ -33,6 +35,8 @@ def case_activities(client: Client, sessions: SessionFactory, settings: Settings
     return [
         OutboxActivities(sessions, sender).deliver_outbox,
         ArchiveActivities(sessions, client).archive_closed_cases,
+        EvaluationActivities(sessions, settings).evaluate_month,
+        ReportActivities(sessions, settings).generate_report,
         ReadModelActivities(sessions).project,
         RoutingActivities(sessions).propose_route,
         department_tasks.department_task,

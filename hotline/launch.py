@@ -92,7 +92,7 @@ async def _prepare_temporal(settings: Settings) -> None:
     if added:
         print(f"  registered search attributes: {', '.join(added)}")
     await ensure_retention(client, timedelta(days=settings.temporal_retention_days))
-    await ensure_schedules(client, settings.temporal_task_queue)
+    await ensure_schedules(client, settings.temporal_task_queue, timezone=settings.timezone)
 
 
 async def _prepare_read_model(settings: Settings) -> None:

@@ -34,6 +34,25 @@ class ReportVersion(BaseModel):
     requested_by: str | None
 
 
+class ReportRun(BaseModel):
+    """ReportWorkflow's input: a kind, and a period key or date (None: the period just ended)."""
+
+    kind: ReportKind
+    period: str | None = None
+    generated_by: GeneratedBy = GeneratedBy.SCHEDULE
+    requested_by: str | None = None
+
+
+class ReportJob(BaseModel):
+    """The activity's input: the run, with the workflow's start time to find "the period just ended"."""
+
+    kind: ReportKind
+    period: str | None
+    at: datetime
+    generated_by: GeneratedBy
+    requested_by: str | None
+
+
 class LatestPeriod(BaseModel):
     kind: ReportKind
     period: str

@@ -2,6 +2,8 @@
 
 from workflows.archive import ArchiveClosedCases
 from workflows.case import CaseWorkflow
+from workflows.evaluation import MonthlyEvaluationWorkflow
 from workflows.outbox import OutboxDelivery
+from workflows.reports import ReportWorkflow
 
-ALL_WORKFLOWS = [CaseWorkflow, OutboxDelivery, ArchiveClosedCases]
+ALL_WORKFLOWS = [CaseWorkflow, OutboxDelivery, ArchiveClosedCases, ReportWorkflow, MonthlyEvaluationWorkflow]

@@ -7,7 +7,7 @@ from temporalio.client import Client
 
 from hotline.db import SessionFactory
 from hotline.models import OutboxMessage
-from hotline.schedules import archive_schedule_id, ensure_schedules, outbox_schedule_id
+from hotline.schedules import ensure_schedules, outbox_schedule_id
 from hotline.settings import Settings
 from tests.helpers import eventually
 from tests.workflows.lifecycle import CaseDriver
@@ -17,7 +17,8 @@ async def test_the_schedule_is_created_once_and_delivers_when_it_fires(
     temporal: Client, sessions: SessionFactory, settings: Settings, case_worker: Any
 ) -> None:
     queue = settings.temporal_task_queue
-    assert outbox_schedule_id(queue) in await ensure_schedules(temporal, queue)
+    created = await ensure_schedules(temporal, queue)
+    assert outbox_schedule_id(queue) in created
     assert await ensure_schedules(temporal, queue) == []
     driver = CaseDriver(temporal, sessions, queue)
     handle = await driver.start()
@@ -41,5 +42,5 @@ async def test_the_schedule_is_created_once_and_delivers_when_it_fires(
 
         await eventually(delivered)
     finally:
-        await schedule.delete()
-        await temporal.get_schedule_handle(archive_schedule_id(queue)).delete()
+        for schedule_id in created:  # the archive's and the reports' too
+            await temporal.get_schedule_handle(schedule_id).delete()
