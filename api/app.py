@@ -22,9 +22,11 @@ from api.routes import (
     cases,
     directory,
     health,
+    metrics,
     public,
     queues,
     tasks,
+    warnings,
 )
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         audit.router,
         audit_replay.router,
         audit_archive.router,
+        metrics.router,
+        warnings.router,
     ):
         app.include_router(router)
     site.install(app, settings)

@@ -45,6 +45,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlalchemy import delete
 
@@ -436,3 +437,27 @@ def test_periods() -> None:
     assert JUNE.label() == "1996-06" and Period.year(1996, TZ).label() == "1996"
     with pytest.raises(ValueError):
         Period.week(date(1996, 6, 11), TZ)
+
+
+async def test_the_api(api: httpx.AsyncClient, login: Any, june: None) -> None:
+    analyst = await login("analyst")
+    june_days = {"since": "1996-06-01", "until": "1996-07-01"}
+    response = await api.get(
+        "/api/v1/metrics", params={"dimension": "department", **june_days}, headers=analyst
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["dimension"] == "department" and body["since"] == "1996-06-01T00:00:00+08:00"
+    rows = {row["key"]: row for row in body["rows"]}
+    assert rows[W]["resolution"] == {"numerator": 3, "denominator": 4, "value": 0.75}
+    assert rows[G]["p90_handling_hours"] == pytest.approx(67.2, abs=1e-3)
+    only = await api.get(
+        "/api/v1/metrics", params={"dimension": "district", "key": "chengxi", **june_days}, headers=analyst
+    )
+    assert [row["key"] for row in only.json()["rows"]] == ["chengxi"]
+    backwards = await api.get(
+        "/api/v1/metrics", params={"since": "1996-07-01", "until": "1996-06-01"}, headers=analyst
+    )
+    assert backwards.status_code == 422
+    department = await api.get("/api/v1/metrics", headers=await login("water"))
+    assert department.status_code == 403
