@@ -26,7 +26,6 @@ from api.routes import (
     public,
     queues,
     tasks,
-    warnings,
 )
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
@@ -79,7 +78,6 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         audit_replay.router,
         audit_archive.router,
         metrics.router,
-        warnings.router,
     ):
         app.include_router(router)
     site.install(app, settings)
