@@ -342,3 +342,30 @@ class CaseLink(SQLModel, table=True):
     kind: str = Field(default="class_of_cases", max_length=24)
     created_by: str = Field(max_length=64)
     created_at: datetime = _when(index=True)
+
+
+# ---- 评: the monthly evaluation of departments ----------------------------------------------------------
+
+
+class EvaluationRecord(SQLModel, table=True):
+    """One department's evaluation for one month, in one version (hotline/evaluation.py). A re-run of a
+    month writes a new version beside the old ones; readers take the highest version of the month."""
+
+    __tablename__ = "department_evaluations"
+    __table_args__ = (
+        UniqueConstraint("month", "version", "department_code", name="uq_department_evaluations_version"),
+        Index("ix_department_evaluations_department_month", "department_code", "month"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)  # YYYY-MM, the city's calendar month
+    version: int
+    department_code: str = Field(foreign_key="departments.code", max_length=80)
+    score: float | None = None
+    zone: str | None = Field(default=None, max_length=8)  # Zone; none when not ranked
+    rank: int | None = None
+    components: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    computed_at: datetime = _when()
+    # Who computed it (the workflow run): a retried activity finds its version instead of adding one.
+    run_key: str | None = Field(default=None, max_length=200)

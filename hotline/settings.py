@@ -10,12 +10,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hotline.calendar import CalendarKind
 
 PLACEHOLDER_SECRET = "change-me"
+
+
+class EvaluationWeights(BaseModel):
+    """How much each rate weighs in a department's monthly score (relative weights, any scale).
+    From the environment as JSON: HOTLINE_EVALUATION_WEIGHTS='{"response": 1, "on_time": 2, ...}'."""
+
+    response: float = Field(default=0.2, ge=0)
+    on_time: float = Field(default=0.3, ge=0)
+    resolution: float = Field(default=0.25, ge=0)
+    satisfaction: float = Field(default=0.25, ge=0)
 
 
 class Settings(BaseSettings):
@@ -68,6 +78,13 @@ class Settings(BaseSettings):
     notification_sender: Literal["record"] = "record"
     history_events_before_continue: int = Field(default=5000, ge=100, le=40000)
 
+    # Metrics (hotline/metrics.py; every formula in docs/metrics.md): the city's choices.
+    metrics_basically_satisfied_counts: bool = True  # 基本满意 counts as satisfied
+    metrics_supervisor_close_resolved: bool = False  # a supervisor's close after the reopen limit = resolved
+    metrics_count_merged_duplicates: bool = True  # merged duplicates (并单) count in volume
+    metrics_handling_end: Literal["last_reply", "closed"] = "last_reply"  # handling time ends here
+    metrics_handling_percentile: float = Field(default=0.9, gt=0, lt=1)  # the "p90" handling time
+
     # Early warning (docs/metrics.md "Early warning"): a category × place fires when the last 24 hours'
     # count is at least max(min_count, mean + k·σ) of the same 24 hours on the previous `weeks` weeks,
     # σ = max(sample sd, √mean, 1). Repeat places: ≥ N cases at one address within M days. Clusters:
@@ -82,12 +99,20 @@ class Settings(BaseSettings):
     warning_cluster_similarity: float = Field(default=0.2, gt=0, lt=1)
     warning_cluster_min_size: int = Field(default=3, ge=2)
 
-    # Metrics (hotline/metrics.py; every formula in docs/metrics.md): the city's choices.
-    metrics_basically_satisfied_counts: bool = True  # 基本满意 counts as satisfied
-    metrics_supervisor_close_resolved: bool = False  # a supervisor's close after the reopen limit = resolved
-    metrics_count_merged_duplicates: bool = True  # merged duplicates (并单) count in volume
-    metrics_handling_end: Literal["last_reply", "closed"] = "last_reply"  # handling time ends here
-    metrics_handling_percentile: float = Field(default=0.9, gt=0, lt=1)  # the "p90" handling time
+    # Monthly evaluation of departments (hotline/evaluation.py): score = 100 × the weighted mean of the
+    # rates that have data − penalty × unjustified returns − penalty × overdue tasks (never below 0);
+    # green from `green_from`, red below `red_below`, yellow between; fewer than `min_volume` cases in
+    # the month: not ranked. Ten-worst candidates: red `red_months` months in a row, or at least
+    # `worst_unjustified_returns` unjustified returns (seed: 无故退单2次以上); the `best_count` best.
+    evaluation_weights: EvaluationWeights = Field(default_factory=lambda: EvaluationWeights())
+    evaluation_unjustified_return_penalty: float = Field(default=5.0, ge=0)
+    evaluation_overdue_penalty: float = Field(default=1.0, ge=0)
+    evaluation_min_volume: int = Field(default=5, ge=0)
+    evaluation_green_from: float = Field(default=85.0, ge=0, le=100)
+    evaluation_red_below: float = Field(default=70.0, ge=0, le=100)
+    evaluation_red_months: int = Field(default=3, ge=1, le=12)
+    evaluation_worst_unjustified_returns: int = Field(default=2, ge=1)
+    evaluation_best_count: int = Field(default=10, ge=1)
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
@@ -103,6 +128,12 @@ class Settings(BaseSettings):
                 "Set it to a long random value, e.g. from "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+        return self
+
+    @model_validator(mode="after")
+    def _evaluation_zones_in_order(self) -> Settings:
+        if self.evaluation_red_below > self.evaluation_green_from:
+            raise ValueError("HOTLINE_EVALUATION_RED_BELOW must not exceed HOTLINE_EVALUATION_GREEN_FROM")
         return self
 
     @property
