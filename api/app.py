@@ -25,6 +25,7 @@ from api.routes import (
     metrics,
     public,
     queues,
+    reports,
     tasks,
 )
 from hotline.db import create_engine, session_factory
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         audit.router,
         audit_replay.router,
         audit_archive.router,
+        reports.router,
         metrics.router,
     ):
         app.include_router(router)

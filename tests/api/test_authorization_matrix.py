@@ -33,6 +33,10 @@ SAMPLE_PATH = {
     "user_id": "999999",
     "rule_id": "999999",
     "name": "new",
+    "year": "2001",
+    "month": "13",  # no such month: an allowed caller gets 422, and no evaluation starts
+    "kind": "daily",
+    "period": "2026-11-25",
 }
 
 

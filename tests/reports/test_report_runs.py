@@ -105,3 +105,19 @@ async def test_the_daily_schedule_reports_on_yesterday_when_it_fires(
     finally:
         for schedule_id in created:
             await temporal.get_schedule_handle(schedule_id).delete()
+
+
+async def test_the_command_line_makes_a_report_for_the_day_given(
+    sessions: SessionFactory, settings: Settings, capsys: Any
+) -> None:
+    from datetime import date
+
+    from hotline.cli import reports as reports_cli
+
+    await dataset.load(sessions)
+    assert await reports_cli.run(ReportKind.DAILY, on=date(1998, 3, 11), settings=settings) == 0
+    assert "daily report 1998-03-11 stored as version" in capsys.readouterr().out
+    assert await reports_cli.run(ReportKind.MONTHLY, period="1998-13", settings=settings) == 2
+    async with sessions() as session:
+        latest = await report_store.get(session=session, period=parse("daily", "1998-03-11"))
+    assert latest.generated_by == "user" and latest.content["overdue_now"]["cases"] >= 0
