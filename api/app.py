@@ -21,6 +21,7 @@ from api.routes import (
     case_actions,
     cases,
     directory,
+    evaluations,
     health,
     metrics,
     public,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         audit_archive.router,
         reports.router,
         metrics.router,
+        evaluations.router,
     ):
         app.include_router(router)
     site.install(app, settings)

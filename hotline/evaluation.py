@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from hotline import metrics
-from hotline.errors import Invalid
+from hotline.errors import Invalid, NotFound
 from hotline.evaluation_contracts import EvaluationSummary
 from hotline.models import Department, EvaluationRecord
 from hotline.settings import Settings
@@ -481,4 +481,23 @@ def summary(evaluations: list[DepartmentEvaluation], *, month: str) -> Evaluatio
         red=[e.department for e in evaluations if e.zone == Zone.RED],
         ten_best=[e.department for e in ten_best(evaluations)],
         ten_worst_candidates=[e.department for e in ten_worst_candidates(evaluations)],
+    )
+
+
+class MonthEvaluation(BaseModel):
+    """A month's latest evaluation as the API and the pages show it."""
+
+    month: str
+    version: int
+    computed_at: datetime
+    departments: list[DepartmentEvaluation]
+
+
+async def month_evaluation(*, session: AsyncSession, year: int, month: int) -> MonthEvaluation:
+    """The month's latest evaluation; NotFound when the month was never evaluated."""
+    found = await results(session=session, year=year, month=month)
+    if not found:
+        raise NotFound("evaluation_not_found", f"{month_key(year, month)} has not been evaluated yet.")
+    return MonthEvaluation(
+        month=found[0].month, version=found[0].version, computed_at=found[0].computed_at, departments=found
     )
