@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hotline import metrics
+from hotline import evaluation, metrics, warnings
 from hotline.enums import AssignmentStatus, CaseStatus
 from hotline.metrics import Dimension, Period
 from hotline.models import Assignment, Case, TypicalCase
@@ -38,8 +38,10 @@ from hotline.report_content import (
     OverdueNow,
     PeriodInfo,
     Ranked,
+    ReportWarnings,
     TypicalEntry,
     WeeklyReport,
+    ZoneYear,
 )
 from hotline.report_periods import ReportKind, ReportPeriod, containing
 from hotline.settings import Settings
@@ -76,6 +78,15 @@ async def _figures(
 
 async def _city(session: AsyncSession, settings: Settings, period: ReportPeriod) -> Figures:
     return (await _figures(session, settings, period, Dimension.CITY))[0]
+
+
+async def _warnings(session: AsyncSession, settings: Settings, period: ReportPeriod) -> ReportWarnings:
+    window = metrics_period(period, settings.timezone)
+    return ReportWarnings(
+        spikes=await warnings.spikes(session=session, now=window.until, settings=settings),
+        repeat_places=await warnings.repeat_places(session=session, now=window.until, settings=settings),
+        clusters=await warnings.clusters(session=session, period=window, settings=settings),
+    )
 
 
 def _by_volume(rows: list[Figures]) -> list[Figures]:
@@ -168,6 +179,7 @@ async def weekly(
         changes=changes(city, previous_city),
         top_categories=top_categories,
         top_places=top_places,
+        warnings=await _warnings(session, settings, period),
     )
 
 
@@ -202,6 +214,11 @@ async def monthly(
         by_department=_by_volume(await _figures(session, settings, period, Dimension.DEPARTMENT)),
         by_district=_by_volume(await _figures(session, settings, period, Dimension.DISTRICT)),
         typical_cases=await typical_cases(session=session, since=window.since, until=window.until),
+        evaluation=await evaluation.results(
+            session=session, year=period.start.year, month=period.start.month
+        ),
+        warnings=await _warnings(session, settings, period),
+        classes_of_cases=await warnings.proactive_cases(session=session, period=window),
     )
 
 
@@ -224,10 +241,17 @@ async def annual(
         )
         for m, (_, count) in zip(month_periods, deferred, strict=True)
     ]
+    zones: dict[str, list[str | None]] = {}
+    for index, month in enumerate(month_periods):
+        for result in await evaluation.results(
+            session=session, year=month.start.year, month=month.start.month
+        ):
+            zones.setdefault(result.department, [None] * len(month_periods))[index] = result.zone
     return AnnualReport(
         period=PeriodInfo.of(period, settings.timezone),
         totals=await _city(session, settings, period),
         months=months,
+        zones=[ZoneYear(department=code, zones=zones[code]) for code in sorted(zones)],
     )
 
 

@@ -14,9 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from hotline.evaluation import DepartmentEvaluation
 from hotline.headlines import Rate
 from hotline.metrics import MetricRow
+from hotline.proactive import ProactiveCase
 from hotline.report_periods import ReportPeriod
+from hotline.warnings import Cluster, RepeatPlace, Spike
 
 RATES = ("response", "resolution", "satisfaction", "on_time", "reopen", "first_contact")
 COUNTS = ("volume", "overdue", "deferred", "returns", "unjustified_returns")
@@ -127,6 +130,15 @@ class TypicalEntry(BaseModel):
     published_at: datetime
 
 
+class ReportWarnings(BaseModel):
+    """预警预报 as of the period's end (hotline/warnings.py): spikes in the last 24 hours, places that keep
+    coming back, and clusters of similar appeals received in the period."""
+
+    spikes: list[Spike] = Field(default_factory=list)
+    repeat_places: list[RepeatPlace] = Field(default_factory=list)
+    clusters: list[Cluster] = Field(default_factory=list)
+
+
 class DailyReport(BaseModel):
     """日报告: yesterday's volume and rates, by channel and by district, and what is overdue now."""
 
@@ -149,7 +161,7 @@ class WeeklyReport(BaseModel):
     changes: list[Change]
     top_categories: list[Ranked]
     top_places: list[Ranked]  # streets and towns
-    warnings: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    warnings: ReportWarnings = Field(default_factory=ReportWarnings)
 
 
 class MonthlyReport(BaseModel):
@@ -162,9 +174,19 @@ class MonthlyReport(BaseModel):
     by_department: list[Figures]
     by_district: list[Figures]
     typical_cases: list[TypicalEntry]
-    evaluation: list[dict[str, Any]] = Field(default_factory=list)
-    warnings: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
-    classes_of_cases: list[dict[str, Any]] = Field(default_factory=list)
+    # The month's evaluation (hotline/evaluation.py), in ranking order; empty when not evaluated yet.
+    evaluation: list[DepartmentEvaluation] = Field(default_factory=list)
+    warnings: ReportWarnings = Field(default_factory=ReportWarnings)
+    # 一类事: the proactive governance cases (未诉先办) started in the month, with their member appeals.
+    classes_of_cases: list[ProactiveCase] = Field(default_factory=list)
+
+    @property
+    def ten_best(self) -> list[DepartmentEvaluation]:
+        return [e for e in self.evaluation if e.ten_best]
+
+    @property
+    def ten_worst_candidates(self) -> list[DepartmentEvaluation]:
+        return [e for e in self.evaluation if e.ten_worst_candidate]
 
 
 class MonthFigures(BaseModel):

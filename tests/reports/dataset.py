@@ -1,6 +1,6 @@
-"""A hand-made week in March 1998 (no other test writes there), Xining time (UTC+8).
+"""A hand-made week in March 2009 (no other test writes there), Xining time (UTC+8).
 
-The daily report is for Wednesday 1998-03-11 (local), i.e. [03-10 16:00, 03-11 16:00) UTC; its week is
+The daily report is for Wednesday 2009-03-11 (local), i.e. [03-10 16:00, 03-11 16:00) UTC; its week is
 Monday 03-09 to Sunday 03-15, the previous week 03-02 to 03-08.
 
     (received in UTC, day local)
@@ -26,18 +26,18 @@ from hotline.db import SessionFactory
 from hotline.models import Assignment, Case
 from tests.web.test_public import case_row
 
-DAY = datetime(1998, 3, 11).date()
+DAY = datetime(2009, 3, 11).date()
 # The daily schedule fires at 00:30 local on the next day: 03-11 16:30 UTC.
-NOW = datetime(1998, 3, 11, 16, 30, tzinfo=UTC)
+NOW = datetime(2009, 3, 11, 16, 30, tzinfo=UTC)
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(1998, month, day, hour, minute, tzinfo=UTC)
+    return datetime(2009, month, day, hour, minute, tzinfo=UTC)
 
 
 def _case(name: str, **fields: Any) -> Case:
     return case_row(
-        case_number=f"RPT98-{name}", tracking_code=f"RPT98{name}", updated_at=utc(3, 11, 0), **fields
+        case_number=f"RPT09-{name}", tracking_code=f"RPT09{name}", updated_at=utc(3, 11, 0), **fields
     )
 
 
@@ -116,8 +116,8 @@ def rows() -> list[Any]:
     ]
     tasks = [
         Assignment(
-            task_id="RPT98-A-T1",
-            case_number="RPT98-A",
+            task_id="RPT09-A-T1",
+            case_number="RPT09-A",
             department_code="company.water",
             role="lead",
             status="signed",
@@ -126,8 +126,8 @@ def rows() -> list[Any]:
             due_at=utc(3, 11, 12),
         ),
         Assignment(
-            task_id="RPT98-B-T1",
-            case_number="RPT98-B",
+            task_id="RPT09-B-T1",
+            case_number="RPT09-B",
             department_code="company.water",
             role="lead",
             status="replied",
@@ -144,7 +144,7 @@ def rows() -> list[Any]:
 async def load(sessions: SessionFactory) -> None:
     """Adds the dataset once per database (the session-scoped read model is shared by every test)."""
     async with sessions() as session:
-        if await session.get(Case, "RPT98-A") is not None:
+        if await session.get(Case, "RPT09-A") is not None:
             return
         for row in rows():
             session.add(row)

@@ -15,32 +15,32 @@ from tests.reports import dataset
 
 
 def test_periods_are_named_by_local_dates() -> None:
-    assert parse("daily", "1998-03-11").key == "1998-03-11"
-    week = parse("weekly", "1998-03-11")
-    assert (week.key, week.start, week.end) == ("1998-W11", date(1998, 3, 9), date(1998, 3, 16))
-    assert parse("weekly", "1998-W11") == week and week.previous().start == date(1998, 3, 2)
-    month = parse("monthly", "1998-12")
-    assert (month.start, month.end, month.previous().key) == (date(1998, 12, 1), date(1999, 1, 1), "1998-11")
-    assert parse("annual", "1998").end == date(1999, 1, 1)
+    assert parse("daily", "2009-03-11").key == "2009-03-11"
+    week = parse("weekly", "2009-03-11")
+    assert (week.key, week.start, week.end) == ("2009-W11", date(2009, 3, 9), date(2009, 3, 16))
+    assert parse("weekly", "2009-W11") == week and week.previous().start == date(2009, 3, 2)
+    month = parse("monthly", "2009-12")
+    assert (month.start, month.end, month.previous().key) == (date(2009, 12, 1), date(2010, 1, 1), "2009-11")
+    assert parse("annual", "2009").end == date(2010, 1, 1)
     # The daily schedule fires at 00:30 local on 03-12 (16:30 UTC on 03-11): it reports on 03-11.
-    assert last_complete(ReportKind.DAILY, dataset.NOW, "Asia/Shanghai").key == "1998-03-11"
-    assert last_complete(ReportKind.MONTHLY, dataset.NOW, "Asia/Shanghai").key == "1998-02"
-    assert containing(ReportKind.WEEKLY, date(1998, 3, 15)).start == date(1998, 3, 9)
+    assert last_complete(ReportKind.DAILY, dataset.NOW, "Asia/Shanghai").key == "2009-03-11"
+    assert last_complete(ReportKind.MONTHLY, dataset.NOW, "Asia/Shanghai").key == "2009-02"
+    assert containing(ReportKind.WEEKLY, date(2009, 3, 15)).start == date(2009, 3, 9)
 
 
-@pytest.mark.parametrize("text", ["1998-13", "yesterday", "1998-W60"])
+@pytest.mark.parametrize("text", ["2009-13", "yesterday", "2009-W60"])
 def test_a_period_that_does_not_exist_is_refused(text: str) -> None:
     from hotline.errors import Invalid
 
     with pytest.raises(Invalid):
-        parse("monthly" if text != "1998-W60" else "weekly", text)
+        parse("monthly" if text != "2009-W60" else "weekly", text)
 
 
 async def test_the_daily_report(sessions: SessionFactory, settings: Settings) -> None:
     await dataset.load(sessions)
     async with sessions() as session:
         report = await report_builder.build(
-            session=session, settings=settings, period=parse("daily", "1998-03-11"), now=dataset.NOW
+            session=session, settings=settings, period=parse("daily", "2009-03-11"), now=dataset.NOW
         )
     assert isinstance(report, DailyReport)
     # Received on local 03-11: A, B (01:00 local) and C (23:59 local); not D (03-10 23:00), not E (03-12).
@@ -69,10 +69,10 @@ async def test_the_weekly_analysis_compares_each_figure_with_the_week_before(
     await dataset.load(sessions)
     async with sessions() as session:
         report = await report_builder.build(
-            session=session, settings=settings, period=parse("weekly", "1998-W11"), now=dataset.NOW
+            session=session, settings=settings, period=parse("weekly", "2009-W11"), now=dataset.NOW
         )
     assert isinstance(report, WeeklyReport)
-    assert report.period.key == "1998-W11" and report.previous_period.key == "1998-W10"
+    assert report.period.key == "2009-W11" and report.previous_period.key == "2009-W10"
     changes = {c.figure: c for c in report.changes}
     # This week A–E are received (5), the week before F and G (2): +3, +150 %.
     volume = changes["volume"]
@@ -98,7 +98,7 @@ async def test_the_monthly_bulletin(sessions: SessionFactory, settings: Settings
     await dataset.load(sessions)
     async with sessions() as session:
         report = await report_builder.build(
-            session=session, settings=settings, period=parse("monthly", "1998-03"), now=dataset.NOW
+            session=session, settings=settings, period=parse("monthly", "2009-03"), now=dataset.NOW
         )
     assert isinstance(report, MonthlyReport)
     assert report.city.volume == 7
@@ -113,10 +113,10 @@ async def test_the_annual_summary_goes_month_by_month(sessions: SessionFactory, 
     await dataset.load(sessions)
     async with sessions() as session:
         report = await report_builder.build(
-            session=session, settings=settings, period=parse("annual", "1998"), now=dataset.NOW
+            session=session, settings=settings, period=parse("annual", "2009"), now=dataset.NOW
         )
     assert isinstance(report, AnnualReport)
-    assert [m.month for m in report.months] == [f"1998-{n:02d}" for n in range(1, 13)]
+    assert [m.month for m in report.months] == [f"2009-{n:02d}" for n in range(1, 13)]
     assert report.months[2].figures.volume == 7 and report.months[3].figures.volume == 0
     assert report.totals.volume == 7
     assert report.totals.resolution.numerator == 2 and report.totals.resolution.denominator == 3

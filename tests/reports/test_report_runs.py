@@ -52,7 +52,7 @@ async def test_a_report_run_on_demand_is_stored_and_a_rerun_adds_a_version(
 ) -> None:
     await dataset.load(sessions)
     run = ReportRun(
-        kind=ReportKind.DAILY, period="1998-03-11", generated_by=GeneratedBy.USER, requested_by="analyst"
+        kind=ReportKind.DAILY, period="2009-03-11", generated_by=GeneratedBy.USER, requested_by="analyst"
     )
     versions = []
     for _ in range(2):
@@ -65,17 +65,17 @@ async def test_a_report_run_on_demand_is_stored_and_a_rerun_adds_a_version(
             )
         )
     first, second = versions
-    assert (first.period, first.generated_by, first.requested_by) == ("1998-03-11", "user", "analyst")
+    assert (first.period, first.generated_by, first.requested_by) == ("2009-03-11", "user", "analyst")
     assert second.version == first.version + 1
     async with sessions() as session:
-        latest = await report_store.get(session=session, period=parse("daily", "1998-03-11"))
+        latest = await report_store.get(session=session, period=parse("daily", "2009-03-11"))
         older = await report_store.get(
-            session=session, period=parse("daily", "1998-03-11"), version=first.version
+            session=session, period=parse("daily", "2009-03-11"), version=first.version
         )
-        listed = await report_store.versions(session=session, period=parse("daily", "1998-03-11"))
+        listed = await report_store.versions(session=session, period=parse("daily", "2009-03-11"))
     assert latest.version == second.version and older.version == first.version
     assert [v.version for v in listed][:2] == [second.version, first.version]
-    assert latest.content["city"]["volume"] == 3 and latest.period_end.isoformat() == "1998-03-12"
+    assert latest.content["city"]["volume"] == 3 and latest.period_end.isoformat() == "2009-03-12"
 
 
 async def test_the_daily_schedule_reports_on_yesterday_when_it_fires(
@@ -115,9 +115,9 @@ async def test_the_command_line_makes_a_report_for_the_day_given(
     from hotline.cli import reports as reports_cli
 
     await dataset.load(sessions)
-    assert await reports_cli.run(ReportKind.DAILY, on=date(1998, 3, 11), settings=settings) == 0
-    assert "daily report 1998-03-11 stored as version" in capsys.readouterr().out
-    assert await reports_cli.run(ReportKind.MONTHLY, period="1998-13", settings=settings) == 2
+    assert await reports_cli.run(ReportKind.DAILY, on=date(2009, 3, 11), settings=settings) == 0
+    assert "daily report 2009-03-11 stored as version" in capsys.readouterr().out
+    assert await reports_cli.run(ReportKind.MONTHLY, period="2009-13", settings=settings) == 2
     async with sessions() as session:
-        latest = await report_store.get(session=session, period=parse("daily", "1998-03-11"))
+        latest = await report_store.get(session=session, period=parse("daily", "2009-03-11"))
     assert latest.generated_by == "user" and latest.content["overdue_now"]["cases"] >= 0
