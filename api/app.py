@@ -28,6 +28,7 @@ from api.routes import (
     queues,
     reports,
     tasks,
+    warnings,
 )
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         reports.router,
         metrics.router,
         evaluations.router,
+        warnings.router,
     ):
         app.include_router(router)
     site.install(app, settings)

@@ -1,7 +1,9 @@
 """Grouping appeals by their words: jieba segmentation, TF-IDF, cosine similarity, average linkage.
 
-Each text is cut into words with jieba (the appeal categories' names added to its dictionary so that
-"销售过期食品" stays one term), single characters, numbers and a short list of stop words dropped. TF-IDF
+Each text is cut into words with jieba in its search mode (a long word also gives its parts), the
+appeal categories' and places' names added to its dictionary ("销售过期食品" is a term, and so are
+"销售", "过期" and "食品", which match appeals worded otherwise); single characters, numbers and a short
+list of stop words are dropped. TF-IDF
 (sublinear term frequency, l2-normalised) weighs the words; two appeals' similarity is the cosine of
 their vectors. Groups are formed by agglomerative clustering with average linkage over the distance
 1 − cosine, stopped at 1 − `similarity`: every group's members are, on average, at least that similar
@@ -63,7 +65,7 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         return [
             w
-            for w in (t.strip() for t in self._tokenizer.lcut(text))
+            for w in (t.strip() for t in self._tokenizer.lcut_for_search(text))
             if len(w) > 1 and w not in STOP_WORDS and not _MEANINGLESS.match(w)
         ]
 

@@ -48,7 +48,7 @@ WINDOW = timedelta(hours=24)
 WEEK = timedelta(days=7)
 REPEAT_LIMIT = 100
 
-__all__ = ["Cluster", "ProactiveCase", "RepeatPlace", "Spike", "clusters", "proactive_cases"]
+__all__ = ["Cluster", "ProactiveCase", "RepeatPlace", "Spike", "Warnings", "clusters", "proactive_cases"]
 
 
 class Spike(BaseModel):
@@ -309,3 +309,24 @@ async def _vocabulary(session: AsyncSession) -> list[str]:
 async def proactive_cases(*, session: AsyncSession, period: Period) -> list[ProactiveCase]:
     """Proactive governance cases started in the period, each with the class of cases it answers."""
     return await proactive.started(session=session, period=period)
+
+
+class Warnings(BaseModel):
+    """The three lists as of `until`; clusters over the `warning_cluster_days` before it."""
+
+    since: datetime
+    until: datetime
+    spikes: list[Spike]
+    repeat_places: list[RepeatPlace]
+    clusters: list[Cluster]
+
+
+async def overview(*, session: AsyncSession, now: datetime, settings: Settings) -> Warnings:
+    period = Period(since=now - timedelta(days=settings.warning_cluster_days), until=now)
+    return Warnings(
+        since=period.since,
+        until=now,
+        spikes=await spikes(session=session, now=now, settings=settings),
+        repeat_places=await repeat_places(session=session, now=now, settings=settings),
+        clusters=await clusters(session=session, period=period, settings=settings),
+    )
