@@ -28,6 +28,7 @@ from web.routes import (
     reports,
     supervisor,
     visits,
+    warnings,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -43,6 +44,7 @@ ROUTERS = (
     public.router,
     reports.router,
     evaluation.router,
+    warnings.router,
     audit_replay.router,
     audit.router,
     audit_export.router,
