@@ -25,6 +25,7 @@ from web.routes import (
     evaluation,
     home,
     public,
+    report_pages,
     reports,
     supervisor,
     visits,
@@ -48,6 +49,7 @@ ROUTERS = (
     audit_replay.router,
     audit.router,
     audit_export.router,
+    report_pages.router,  # /reports/{kind}/{period}: after the other /reports/… pages
 )
 
 

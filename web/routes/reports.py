@@ -23,6 +23,7 @@ from hotline.enums import Role
 from web import labels
 from web.i18n import N_
 from web.render import gettext_for, locale_of, page_allow, render
+from web.routes import report_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,4 +114,6 @@ async def overview(
         days=PERIOD_DAYS,
         figures=shown,
         charts=[f.chart_data() for f in shown],
+        periodic=await report_pages.latest(session),
+        can_run=user.role in report_pages.MAKERS,
     )

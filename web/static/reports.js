@@ -17,13 +17,21 @@
       };
     }
     var line = section.chart === "line";
+    // A periodic report's table may chart several of its columns, each a series with its column's name.
+    var many = section.series && section.series.length > 1;
+    var series = many
+      ? section.series.map(function (s) {
+          return { type: section.chart, name: s.name, data: s.values, barMaxWidth: 32, showSymbol: line, connectNulls: false };
+        })
+      : [{ type: section.chart, name: section.series ? section.series[0].name : seriesName, data: section.values, barMaxWidth: 48, showSymbol: false, areaStyle: line ? { opacity: 0.15 } : undefined }];
     return {
       color: PALETTE,
       tooltip: { trigger: "axis" },
-      grid: { left: 48, right: 16, top: 24, bottom: line ? 40 : 72 },
+      legend: many ? { top: 0 } : undefined,
+      grid: { left: 48, right: 16, top: many ? 36 : 24, bottom: line ? 40 : 72 },
       xAxis: { type: "category", data: section.labels, axisLabel: { interval: line ? "auto" : 0, rotate: line ? 0 : 30 } },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: section.chart, name: seriesName, data: section.values, barMaxWidth: 48, showSymbol: false, areaStyle: line ? { opacity: 0.15 } : undefined }]
+      yAxis: { type: "value", minInterval: many ? 0 : 1 },
+      series: series
     };
   }
 
