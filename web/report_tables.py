@@ -58,6 +58,8 @@ class Table:
             return None
         rows = self.rows[1:] if self.chart.skip_first else self.rows
         rows = rows[: self.chart.rows] if self.chart.rows else rows
+        if not rows:
+            return None
         return {
             "key": self.key,
             "title": self.title,
