@@ -29,3 +29,9 @@ fmt: $(STAMP)
 
 clean-data:
 	rm -rf data
+
+# Read model at scale (issue 7): a million cases in a scratch PostgreSQL database (DATABASE_URL names the
+# server; default the local test server), then timings. A benchmark, not a test: CI does not run it.
+.PHONY: bench-readmodel
+bench-readmodel: $(STAMP)
+	$(PY) bench/readmodel_scale.py $(BENCH_ARGS)

@@ -233,6 +233,7 @@ class CaseEvent(SQLModel, table=True):
     """The timeline: one row per accepted action or system step, in workflow order."""
 
     __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_kind_occurred_at", "kind", "occurred_at"),)  # metrics: 挂账 stock
     case_number: str = Field(primary_key=True, foreign_key="cases.case_number", max_length=32)
     seq: int = Field(primary_key=True)
     kind: str = Field(max_length=32)
