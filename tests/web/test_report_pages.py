@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from hotline import evaluation, report_store
@@ -19,6 +20,7 @@ from hotline.db import SessionFactory
 from hotline.models import Assignment
 from hotline.report_periods import GeneratedBy, parse
 from hotline.settings import Settings
+from tests.reports import dataset
 from tests.web.test_public import case_row
 
 # June 2009: no other test writes there. Three appeals from one address (a place that keeps coming
@@ -173,3 +175,41 @@ async def test_versions_and_the_run_button(
     overview = await api.get("/reports", headers=supervisor)
     assert "日报告、周分析、月通报、年总结" in overview.text
     assert f'href="/reports/monthly/{MONTH}"' in overview.text or "月通报" in overview.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "shown"),
+    [
+        (
+            "daily",
+            "2009-03-11",
+            ["日报告 · 2009-03-11", "分渠道", "当前超期", "西宁供水（集团）有限责任公司"],
+        ),
+        ("weekly", "2009-W11", ["周分析 · 2009-W11", "周环比", "高发诉求类别", "东关大街街道"]),
+        ("annual", "2009", ["年总结 · 2009", "逐月情况", "全年分区情况", "2009-03"]),
+    ],
+)
+async def test_the_other_kinds_pages(
+    api: httpx.AsyncClient,
+    login: Any,
+    sessions: SessionFactory,
+    settings: Settings,
+    kind: str,
+    period: str,
+    shown: list[str],
+) -> None:
+    await dataset.load(sessions)
+    await report_store.generate(
+        sessions=sessions,
+        settings=settings,
+        period=parse(kind, period),
+        now=dataset.NOW,
+        generated_by=GeneratedBy.SCHEDULE,
+    )
+    page = await api.get(f"/reports/{kind}/{period}", headers=await login("analyst"))
+    assert page.status_code == 200, page.text
+    for text in shown:
+        assert text in page.text, text
+    assert (
+        await api.get(f"/reports/{kind}/{period}.xlsx", headers=await login("analyst"))
+    ).status_code == 200
