@@ -33,7 +33,10 @@ async def test_the_archive_commands_archive_export_and_report_a_closed_case(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     number = await closed_case(temporal, sessions, settings)
-    assert await archive_cli.archive_all(settings=cli_settings) == 0
+    # The shared read model also holds other tests' hand-made closed cases that Temporal never ran:
+    # those are reported as not archived (exit 1), this one is archived.
+    await archive_cli.archive_all(settings=cli_settings)
+    assert f"{number}:" not in capsys.readouterr().err
     assert await archive_cli.archive_one(number, settings=cli_settings) == 0
     assert f"{number} already archived, unchanged" in capsys.readouterr().out
 
