@@ -33,6 +33,7 @@ from hotline.models import (
     Case,
     CaseArchive,
     CaseEvent,
+    CaseLink,
     CaseNumberCounter,
     IntakeKey,
     OutboxMessage,
@@ -246,6 +247,7 @@ class RebuildReport:
     counters: dict[str, int] = field(default_factory=dict)
     archives_copied: int = 0
     intake_keys_copied: int = 0
+    links_copied: int = 0
 
 
 async def rebuild(
@@ -260,7 +262,8 @@ async def rebuild(
 
     The cases are those Temporal holds on the task queue and those archived in `source`. Also restored:
     the per-day case-number counters (from the highest numbers), and — when `source` is another database
-    that still has them — the archives and the intake idempotency keys, which no history carries.
+    that still has them — the archives, the intake idempotency keys and the proactive cases' links to
+    their member appeals, which no history carries.
     Notifications of rebuilt steps are marked sent unless `source` still holds them unsent, so that a
     rebuild never tells a citizen or a department the same thing twice.
     """
@@ -279,6 +282,7 @@ async def rebuild(
     if source is not target:
         report.archives_copied = await _copy(source, target, CaseArchive, "case_number", report.cases)
         report.intake_keys_copied = await _copy(source, target, IntakeKey, "idempotency_key", report.cases)
+        report.links_copied = await _copy_links(source, target, report.cases)
     await _settle_outbox(source, target)
     return report
 
@@ -314,6 +318,27 @@ async def _copy(
             for row in result.scalars():
                 statement = insert_for(writing, model).values(**row.model_dump())
                 done = await writing.execute(statement.on_conflict_do_nothing(index_elements=[key]))
+                copied += cast(CursorResult[Any], done).rowcount
+        await writing.commit()
+    return copied
+
+
+async def _copy_links(source: SessionFactory, target: SessionFactory, case_numbers: list[str]) -> int:
+    """Proactive cases' links to their member appeals (一类事) are in no history: copied where both
+    ends were rebuilt."""
+    rebuilt = set(case_numbers)
+    copied = 0
+    async with source() as reading, target() as writing:
+        for start in range(0, len(case_numbers), 500):
+            chunk = case_numbers[start : start + 500]
+            result = await reading.execute(select(CaseLink).where(col(CaseLink.case_number).in_(chunk)))
+            for link in result.scalars():
+                if link.member_case_number not in rebuilt:
+                    continue
+                statement = insert_for(writing, CaseLink).values(**link.model_dump())
+                done = await writing.execute(
+                    statement.on_conflict_do_nothing(index_elements=["case_number", "member_case_number"])
+                )
                 copied += cast(CursorResult[Any], done).rowcount
         await writing.commit()
     return copied

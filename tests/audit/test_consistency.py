@@ -1,5 +1,6 @@
 """The read model checked against the histories, and rebuilt from them."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from api.app import create_app
 from hotline import bootstrap, consistency
 from hotline.consistency import Disagreement, Selection
 from hotline.db import SessionFactory
-from hotline.models import Assignment, Case, CaseEvent, CaseNumberCounter, OutboxMessage
+from hotline.models import Assignment, Case, CaseEvent, CaseLink, CaseNumberCounter, OutboxMessage
 from hotline.settings import Settings
 from tests.audit.test_archive import closed_case
 from tests.conftest import fresh_database, prepared_sessions
@@ -96,6 +97,16 @@ async def test_a_rebuilt_read_model_is_consistent_and_departments_still_reply(
     handling, task_id = await open_case_with_task(api, login)
     closed = await closed_case(temporal, sessions, settings)
     await _consistent(temporal, sessions, settings, [handling, closed])
+    async with sessions() as session:  # as if `handling` were a proactive case started from `closed`
+        session.add(
+            CaseLink(
+                case_number=handling,
+                member_case_number=closed,
+                created_by="supervisor1",
+                created_at=datetime.now(UTC),
+            )
+        )
+        await session.commit()
 
     async with fresh_database("sqlite", tmp_path) as url:
         engine, rebuilt = await prepared_sessions(url)
@@ -104,6 +115,7 @@ async def test_a_rebuilt_read_model_is_consistent_and_departments_still_reply(
                 client=temporal, source=sessions, target=rebuilt, task_queue=settings.temporal_task_queue
             )
             assert {handling, closed} <= set(report.cases) and report.steps > 0
+            assert report.links_copied == 1
             again = await consistency.check(
                 client=temporal,
                 sessions=rebuilt,
@@ -115,6 +127,7 @@ async def test_a_rebuilt_read_model_is_consistent_and_departments_still_reply(
                 day, serial = handling[len(settings.case_number_prefix) :].split("-")
                 counter = await session.get(CaseNumberCounter, day)
                 assert counter is not None and counter.last >= int(serial)
+                assert await session.get(CaseLink, (handling, closed)) is not None
                 task = await session.get(Assignment, task_id)
                 assert task is not None and task.status == "open" and task.task_token is None
 
