@@ -11,7 +11,7 @@ from temporalio.client import Client
 
 from hotline.auth import Principal, principal_for_token
 from hotline.db import SessionFactory
-from hotline.errors import Unauthorized
+from hotline.errors import Invalid, Unauthorized
 from hotline.intake import IntakeConfig
 from hotline.ratelimit import RateLimiter
 from hotline.settings import Settings
@@ -95,3 +95,17 @@ IdempotencyKey = Annotated[
         description="Unique per request: a retry with the same key is answered from the first result",
     ),
 ]
+
+
+def _required_idempotency_key(idempotency_key: IdempotencyKey = None) -> str:
+    """Starting a case needs a key: a retried request then never makes a second case."""
+    if not idempotency_key:
+        raise Invalid(
+            "idempotency_key_required",
+            "Send an Idempotency-Key header, unique for each new case.",
+            {"field": "Idempotency-Key"},
+        )
+    return idempotency_key
+
+
+RequiredIdempotencyKey = Annotated[str, Depends(_required_idempotency_key)]

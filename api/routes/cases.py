@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.access import CaseReader, Intake
-from api.deps import IdempotencyKey, IntakeConfigDep, SessionDep, SettingsDep, TemporalDep
+from api.deps import IntakeConfigDep, RequiredIdempotencyKey, SessionDep, SettingsDep, TemporalDep
 from hotline import cases, intake
 from hotline.case_filters import CaseFilter
-from hotline.errors import Invalid
 from hotline.schemas import CaseCreate, CaseDetail, CasesPublic, IntakeReceipt
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -22,14 +21,8 @@ async def create_case(
     session: SessionDep,
     client: TemporalDep,
     config: IntakeConfigDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: RequiredIdempotencyKey,
 ) -> IntakeReceipt:
-    if not idempotency_key:
-        raise Invalid(
-            "idempotency_key_required",
-            "Send an Idempotency-Key header, unique for each appeal.",
-            {"field": "Idempotency-Key"},
-        )
     receipt = await intake.submit(
         session=session,
         client=client,

@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 
 from api.access import Supervisor, allow
-from api.deps import IdempotencyKey, IntakeConfigDep, SessionDep, SettingsDep, TemporalDep
+from api.deps import IntakeConfigDep, RequiredIdempotencyKey, SessionDep, SettingsDep, TemporalDep
 from hotline import proactive, warnings
 from hotline.auth import Principal
 from hotline.enums import Role
-from hotline.errors import Invalid
 from hotline.schemas import IntakeReceipt
 
 router = APIRouter(prefix="/api/v1/warnings", tags=["warnings"])
@@ -39,15 +38,9 @@ async def start_proactive_case(
     session: SessionDep,
     client: TemporalDep,
     config: IntakeConfigDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: RequiredIdempotencyKey,
 ) -> IntakeReceipt:
     """未诉先办: a case of its own (channel `proactive`) that runs like any case, linked to its members."""
-    if not idempotency_key:
-        raise Invalid(
-            "idempotency_key_required",
-            "Send an Idempotency-Key header, unique for each proactive case.",
-            {"field": "Idempotency-Key"},
-        )
     receipt = await proactive.start(
         session=session,
         client=client,
