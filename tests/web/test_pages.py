@@ -64,3 +64,14 @@ async def test_an_unknown_case_shows_an_error_page_not_a_traceback(api: httpx.As
     assert (
         response.status_code == 404 and "case_not_found" in response.text and "Traceback" not in response.text
     )
+
+
+async def test_the_language_switch_remembers_the_choice_and_only_goes_back_to_this_site(
+    api: httpx.AsyncClient,
+) -> None:
+    back = await api.get("/lang/en", params={"next": "/cases?status=closed"})
+    assert back.status_code == 303 and back.headers["location"] == "/cases?status=closed"
+    assert "hotline_lang=en" in back.headers["set-cookie"]
+    for elsewhere in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/", "evil.example"):
+        response = await api.get("/lang/zh_CN", params={"next": elsewhere})
+        assert response.headers["location"] == "/", elsewhere

@@ -65,11 +65,15 @@ async def logout(request: Request, session: SessionDep) -> RedirectResponse:
     return response
 
 
+def _local(path: str) -> bool:
+    """A path on this site: not `//host` nor `/\\host`, which browsers read as another site."""
+    return path.startswith("/") and not path.startswith(("//", "/\\"))
+
+
 @router.get("/lang/{locale}")
 async def switch_language(locale: str, next: str = "/") -> RedirectResponse:
     """Remember the language and go back; only local paths are followed."""
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(next if _local(next) else "/", status_code=303)
     if locale in i18n.LOCALES:
         response.set_cookie(i18n.LANG_COOKIE, locale, samesite="lax", max_age=365 * 24 * 3600)
     return response
