@@ -8,11 +8,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlmodel import select
 
 from hotline import reference, tokens
 from hotline.auth import hash_password
-from hotline.db import SessionFactory
+from hotline.db import SessionFactory, create_engine
 from hotline.enums import Channel, Role
 from hotline.models import User
 
@@ -33,6 +35,20 @@ def migrate_sync(database_url: str) -> None:
 async def migrate(database_url: str) -> None:
     # Alembic's env runs its own event loop, so it gets a thread of its own.
     await asyncio.to_thread(migrate_sync, database_url)
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config("")).get_current_head()
+
+
+async def schema_revision(database_url: str) -> str | None:
+    """The Alembic revision the read model is at (None before the first migration)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+    finally:
+        await engine.dispose()
 
 
 @dataclass(frozen=True)

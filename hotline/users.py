@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import col, select
 
 from hotline.auth import Principal, hash_password
 from hotline.directory import UserOut, check_role, user_out
@@ -87,6 +87,13 @@ async def set_active(*, session: AsyncSession, user_id: int, active: bool, by: P
 
 async def get(*, session: AsyncSession, user_id: int) -> UserOut:
     return user_out(await _get(session, user_id))
+
+
+async def by_username(*, session: AsyncSession, username: str) -> UserOut:
+    row = (await session.execute(select(User).where(col(User.username) == username))).scalar_one_or_none()
+    if row is None:
+        raise NotFound("user_not_found", f"No user {username!r}.")
+    return user_out(row)
 
 
 # The roles a person's account may have; the others belong to citizens, integrations and the system.

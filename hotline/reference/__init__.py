@@ -44,6 +44,7 @@ class DepartmentData(BaseModel):
     level: Level
     district: str | None = None
     street: str | None = None
+    active: bool = True
 
 
 class SubcategoryData(BaseModel):
@@ -81,10 +82,13 @@ def read(path: Path = XINING) -> ReferenceData:
     return ReferenceData.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-async def load(session: AsyncSession, data: ReferenceData, name: str = "xining") -> bool:
-    """Upsert the reference data in one transaction. Returns False when this version is already loaded."""
+async def load(
+    session: AsyncSession, data: ReferenceData, name: str = "xining", *, same_version_too: bool = False
+) -> bool:
+    """Upsert the reference data in one transaction. Returns False when this version is already loaded,
+    unless `same_version_too` (an import of edited data that kept its version)."""
     current = await session.get(ReferenceDataVersion, name)
-    if current is not None and current.version == data.version:
+    if current is not None and current.version == data.version and not same_version_too:
         return False
     await _upsert_places(session, data)
     await _upsert_departments(session, data)
@@ -141,7 +145,7 @@ async def _upsert_departments(session: AsyncSession, data: ReferenceData) -> Non
                 "level": d.level.value,
                 "district_code": d.district,
                 "street_code": d.street,
-                "active": True,
+                "active": d.active,
             }
             for d in data.departments
         ],
