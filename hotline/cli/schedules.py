@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 import typer
+from temporalio.client import ScheduleListActionStartWorkflow
 
 from hotline.cli.runtime import runtime
 from hotline.schedules import ensure_schedules
@@ -46,7 +47,8 @@ async def list_schedules(*, settings: Settings | None = None) -> int:
                 continue  # another deployment's, sharing the namespace
             info = entry.info
             upcoming = info.next_action_times[0] if info and info.next_action_times else None
-            workflow = entry.schedule.action.workflow if entry.schedule else "-"
+            action = entry.schedule.action if entry.schedule else None
+            workflow = action.workflow if isinstance(action, ScheduleListActionStartWorkflow) else "-"
             paused = " (paused)" if entry.schedule and entry.schedule.state.paused else ""
             next_run = f"{upcoming:%Y-%m-%d %H:%M %Z}" if upcoming else "-"
             typer.echo(f"{entry.id:<40} {workflow:<28} next {next_run}{paused}")
