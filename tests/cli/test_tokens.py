@@ -30,8 +30,6 @@ async def test_a_token_is_shown_once_works_and_is_refused_once_revoked(
     revoked = await hotline("tokens", "revoke", token_id)
     assert revoked.exit_code == 0, revoked.output
     assert (await api.get("/api/v1/auth/me", headers=headers)).status_code == 401
-    assert (
-        "revoked"
-        in [row for row in (await hotline("tokens", "list")).stdout.splitlines() if row.endswith(name)][0]
-    )
+    listed = (await hotline("tokens", "list")).stdout
+    assert "revoked" in next(row for row in listed.splitlines() if row.endswith(name))
     assert (await hotline("tokens", "revoke", "999999")).exit_code == 1

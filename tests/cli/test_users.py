@@ -42,9 +42,10 @@ async def test_a_created_user_logs_in_and_is_shut_out_when_deactivated(
 
 async def test_a_new_password_replaces_the_old_one(hotline: Invoke, api: httpx.AsyncClient) -> None:
     username = f"cli_{uuid.uuid4().hex[:8]}"
-    await hotline("users", "create", username, "--name", "回访", "--role", "visit_operator", "--password-stdin",
-                  stdin=PASSWORD)  # fmt: skip
-    changed = await hotline("users", "password", username, stdin=f"another-secret-7\nanother-secret-7\n")
+    args = ["create", username, "--name", "回访", "--role", "visit_operator", "--password-stdin"]
+    assert (await hotline("users", *args, stdin=PASSWORD)).exit_code == 0
+    # Without --password-stdin the password is asked for twice, without echo.
+    changed = await hotline("users", "password", username, stdin="another-secret-7\nanother-secret-7\n")
     assert changed.exit_code == 0, changed.output
     assert (await _login(api, username, PASSWORD)).status_code == 401
     assert (await _login(api, username, "another-secret-7")).status_code == 200
