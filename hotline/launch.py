@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from hotline import bootstrap
+from hotline.backup import TEMPORAL_DB
 from hotline.db import create_engine, session_factory
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings, get_settings
@@ -48,15 +49,17 @@ def _spawn(args: list[str], log_file: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _start_dev_server(settings: Settings, logs: Path) -> subprocess.Popen[bytes]:
-    host, port = DEV_SERVER_ADDRESS.split(":")
+def _start_dev_server(
+    settings: Settings, logs: Path, *, address: str = DEV_SERVER_ADDRESS, ui_port: int = DEV_SERVER_UI_PORT
+) -> subprocess.Popen[bytes]:
+    host, port = address.split(":")
     return _spawn(
         [
             _binary("temporal"),
             "server",
             "start-dev",
             "--db-filename",
-            str(settings.data_dir / "temporal.db"),
+            str(settings.data_dir / TEMPORAL_DB),
             "--sqlite-pragma",
             "journal_mode=wal",
             "--sqlite-pragma",
@@ -68,7 +71,7 @@ def _start_dev_server(settings: Settings, logs: Path) -> subprocess.Popen[bytes]
             "--port",
             port,
             "--ui-port",
-            str(DEV_SERVER_UI_PORT),
+            str(ui_port),
             "--namespace",
             settings.temporal_namespace,
             "--log-level",

@@ -136,6 +136,15 @@ class Settings(BaseSettings):
             raise ValueError("HOTLINE_EVALUATION_RED_BELOW must not exceed HOTLINE_EVALUATION_GREEN_FROM")
         return self
 
+    @model_validator(mode="after")
+    def _client_certificate_with_its_key(self) -> Settings:
+        if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
+            raise ValueError(
+                "HOTLINE_TEMPORAL_TLS_CERT and HOTLINE_TEMPORAL_TLS_KEY go together: "
+                "set both for mTLS, or neither."
+            )
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -24,7 +24,8 @@ _INDEXED_TYPES = {
 }
 
 
-def _tls(settings: Settings) -> TLSConfig | bool:
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """mTLS from PEM files when a client certificate is set; plain TLS with an API key; else none."""
     if settings.temporal_tls_cert and settings.temporal_tls_key:
         return TLSConfig(
             client_cert=settings.temporal_tls_cert.read_bytes(),
@@ -43,7 +44,7 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         api_key=settings.temporal_api_key,
-        tls=_tls(settings),
+        tls=tls_config(settings),
         data_converter=pydantic_data_converter,
         lazy=lazy,
     )
