@@ -28,13 +28,13 @@ def _alembic_config(database_url: str) -> Config:
     return config
 
 
-def migrate_sync(database_url: str) -> None:
-    command.upgrade(_alembic_config(database_url), "head")
+def migrate_sync(database_url: str, revision: str = "head") -> None:
+    command.upgrade(_alembic_config(database_url), revision)
 
 
-async def migrate(database_url: str) -> None:
+async def migrate(database_url: str, revision: str = "head") -> None:
     # Alembic's env runs its own event loop, so it gets a thread of its own.
-    await asyncio.to_thread(migrate_sync, database_url)
+    await asyncio.to_thread(migrate_sync, database_url, revision)
 
 
 def head_revision() -> str | None:
