@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     # Closed cases must stay replayable for auditors long after they close.
     temporal_retention_days: int = 3650
 
+    # Worker tuning (docs/operations.md "Sizing"), passed to the SDK's Worker; defaults are the SDK's.
+    # Cached workflows answer Updates without replaying their history; each costs memory while cached.
+    worker_max_cached_workflows: int = Field(default=1000, ge=0)
+    worker_max_concurrent_workflow_tasks: int = Field(default=100, ge=2)
+    worker_max_concurrent_activities: int = Field(default=100, ge=1)
+    worker_max_concurrent_local_activities: int = Field(default=100, ge=1)
+    worker_workflow_task_pollers: int = Field(default=5, ge=2)
+    worker_activity_task_pollers: int = Field(default=5, ge=1)
+
     # Not prefixed: DATABASE_URL is the name every tool and platform expects.
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
     secret_key: str = PLACEHOLDER_SECRET
