@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
         app.state.settings = settings
         app.state.sessions = session_factory(engine)
         app.state.temporal = temporal or await connect(settings, lazy=True)
-        app.state.limiter = RateLimiter()
+        app.state.limiter = RateLimiter.from_uri(settings.rate_limit_storage)
         app.state.intake_config = IntakeConfig(
             task_queue=settings.temporal_task_queue,
             case_number_prefix=settings.case_number_prefix,

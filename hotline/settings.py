@@ -60,6 +60,8 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Where rate-limit counts live: per process by default; shared (Redis) with several API replicas.
+    rate_limit_storage: str = "async+memory://"
     session_hours: int = 12
 
     # The city: case numbers look like XN20261126-000123, dated in the city's own time zone.

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from hotline.errors import TooManyRequests
+from hotline.ratelimit import RateLimiter
 from hotline.settings import Settings
 
 
@@ -25,3 +27,13 @@ def test_production_refuses_to_start_without_a_real_secret(secret: str) -> None:
 def test_production_starts_with_a_real_secret() -> None:
     settings = Settings(environment="production", secret_key="x" * 48, _env_file=None)  # type: ignore[call-arg]
     assert settings.environment == "production"
+
+
+async def test_the_rate_limits_live_in_the_storage_the_settings_name() -> None:
+    limiter = RateLimiter.from_uri(Settings(_env_file=None).rate_limit_storage)  # type: ignore[call-arg]
+    await limiter.hit("2/minute", "probe")
+    await limiter.hit("2/minute", "probe")
+    with pytest.raises(TooManyRequests):
+        await limiter.hit("2/minute", "probe")
+    with pytest.raises(ValueError, match="not an async storage; use async\\+memory://"):
+        RateLimiter.from_uri("memory://")
