@@ -26,6 +26,7 @@ def environment(settings: Settings) -> dict[str, str]:
     return {
         "DATABASE_URL": settings.database_url,
         "HOTLINE_ENVIRONMENT": settings.environment,
+        "HOTLINE_SECRET_KEY": settings.secret_key,
         "HOTLINE_DATA_DIR": str(settings.data_dir),
         "HOTLINE_TEMPORAL_ADDRESS": settings.temporal_address,
         "HOTLINE_TEMPORAL_NAMESPACE": settings.temporal_namespace,
