@@ -75,7 +75,10 @@ def problems(data: ReferenceData) -> list[str]:
         *_duplicates("district", (d.code for d in data.districts)),
         *_duplicates("street", (s.code for d in data.districts for s in d.streets)),
         *_duplicates("department", (d.code for d in data.departments)),
-        *_duplicates("category", [c.code for c in data.categories] + sorted(subcategories)),
+        *_duplicates(
+            "category",
+            [c.code for c in data.categories] + [s.code for c in data.categories for s in c.children],
+        ),
     ]
     for d in data.departments:
         found += _place_problems(f"department {d.code}", d.district, d.street, districts, streets)

@@ -75,6 +75,10 @@ async def test_an_edited_file_updates_the_read_model(
         (lambda d: d["departments"][0].update(district="atlantis"), "unknown district 'atlantis'"),
         (lambda d: d["departments"].append(dict(d["departments"][0])), "appears 2 times"),
         (lambda d: d["categories"][0]["children"][0].update(default_tier=5), "default tier 5"),
+        (
+            lambda d: d["categories"][1]["children"].append(d["categories"][0]["children"][0]),
+            "water.pipe_burst",
+        ),
         (lambda d: d["districts"][0].pop("name"), "districts.0.name: Field required"),
     ],
 )
