@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 import temporalio.activity
 import temporalio.workflow
@@ -87,12 +87,12 @@ def _temporal_fields(record: logging.LogRecord) -> dict[str, Any]:
     return fields
 
 
-def handler(json_lines: bool) -> logging.Handler:
-    """A stderr handler with the context filter and the chosen format."""
-    stream = logging.StreamHandler()
-    stream.addFilter(ContextFilter())
-    stream.setFormatter(JsonFormatter() if json_lines else PlainFormatter())
-    return stream
+def handler(json_lines: bool, stream: TextIO | None = None) -> logging.Handler:
+    """A handler (stderr unless told) with the context filter and the chosen format."""
+    stream_handler = logging.StreamHandler(stream)
+    stream_handler.addFilter(ContextFilter())
+    stream_handler.setFormatter(JsonFormatter() if json_lines else PlainFormatter())
+    return stream_handler
 
 
 def configure_logging(settings: Settings) -> None:
