@@ -121,7 +121,7 @@ class RequestObserver:
         route, method = route_template(scope), scope["method"]
         self.metrics.request_duration.labels(method, route, str(status)).observe(seconds)
         level = logging.DEBUG if route in _QUIET_ROUTES else logging.INFO
-        log.log(level, "%s %s → %d in %.1f ms", method, route, status, seconds * 1000)
+        log.log(level, "%s %s -> %d in %.1f ms", method, route, status, seconds * 1000)
 
 
 async def bind_case_from_path(request: Request) -> None:

@@ -10,9 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from api.app import create_app
 from api.observability import REQUEST_ID_HEADER
+from hotline.db import SessionFactory
 from hotline.observability.logs import JsonFormatter, handler
 from hotline.settings import Settings
 from tests.helpers import PIPE_BURST, appeal, new_key
@@ -76,7 +79,7 @@ async def test_a_request_about_a_case_logs_the_case_number_from_its_path(
     )
     [line] = [line for line in json_lines() if line.get("request_id") == "task-req-1"]
     assert line["case_number"] == "XN20260101-000007"
-    assert f"POST /api/v1/tasks/{{task_id}}/sign-for → {response.status_code}" in line["message"]
+    assert f"POST /api/v1/tasks/{{task_id}}/sign-for -> {response.status_code}" in line["message"]
 
 
 def test_worker_lines_carry_the_workflow_and_activity_ids_and_nothing_else_from_extra() -> None:
@@ -95,3 +98,15 @@ def test_worker_lines_carry_the_workflow_and_activity_ids_and_nothing_else_from_
     assert line["workflow_id"] == line["case_number"] == "XN20260101-000007"
     assert (line["activity_id"], line["activity_type"], line["run_id"]) == ("3", "project", "run-1")
     assert PIPE_BURST["citizen_phone"] not in json.dumps(line)
+
+
+async def test_a_database_error_keeps_the_row_values_out_of_its_text(sessions: SessionFactory) -> None:
+    """Error handlers log a database error's text (api/errors.py); it names the statement, not the values."""
+    async with sessions() as session:
+        with pytest.raises(DBAPIError) as failed:
+            await session.execute(
+                text("INSERT INTO no_such_table (phone) VALUES (:phone)"),
+                {"phone": PIPE_BURST["citizen_phone"]},
+            )
+    assert "no_such_table" in str(failed.value)
+    assert PIPE_BURST["citizen_phone"] not in str(failed.value)
