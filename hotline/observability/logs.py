@@ -57,7 +57,8 @@ class JsonFormatter(logging.Formatter):
         for key in _CONTEXT_FIELDS:
             if value := getattr(record, key, None):
                 line[key] = value
-        line.update(_temporal_fields(record))
+        for key, value in _temporal_fields(record).items():
+            line.setdefault(key, value)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
@@ -82,7 +83,7 @@ def _temporal_fields(record: logging.LogRecord) -> dict[str, Any]:
     }
     fields = {ours: details[theirs] for theirs, ours in _TEMPORAL_FIELDS.items() if theirs in details}
     # The case workflow's id is its case number.
-    if fields.get("workflow_type") == CASE_WORKFLOW and "case_number" not in fields:
+    if fields.get("workflow_type") == CASE_WORKFLOW:
         fields["case_number"] = fields["workflow_id"]
     return fields
 
