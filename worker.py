@@ -23,6 +23,9 @@ from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
 from hotline import notify
 from hotline.db import SessionFactory, create_engine, session_factory
+from hotline.observability import tracing
+from hotline.observability.logs import configure_logging
+from hotline.observability.temporal_metrics import worker_runtime
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect
 from workflows import ALL_WORKFLOWS
@@ -75,18 +78,23 @@ def _activity_name(activity: Callable[..., Any]) -> str:
 
 
 async def run(settings: Settings) -> None:
-    client = await connect(settings)
+    # Tracing and the SDK's Prometheus endpoint (docs/observability.md) are this process's to set up.
+    provider = tracing.install(settings, service_name="hotline-worker")
+    client = await connect(settings, runtime=worker_runtime(settings))
     engine = create_engine(settings.database_url)
     try:
         worker = build_worker(client, session_factory(engine), settings)
-        logging.getLogger(__name__).info(
-            "worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address
-        )
+        log = logging.getLogger(__name__)
+        log.info("worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address)
+        if settings.worker_metrics_address:
+            log.info("SDK metrics at http://%s/metrics", settings.worker_metrics_address)
         await worker.run()
     finally:
         await engine.dispose()
+        if provider is not None:
+            provider.shutdown()
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(get_settings())
     asyncio.run(run(get_settings()))

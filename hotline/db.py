@@ -43,6 +43,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    # A database error's text must not carry the row's values (a citizen's phone, say) into the logs.
+    kwargs.setdefault("hide_parameters", True)
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, **kwargs)
 

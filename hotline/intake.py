@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -32,7 +34,10 @@ from hotline.db import insert_for
 from hotline.enums import CaseStatus, Channel
 from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.models import CaseNumberCounter, Category, District, IntakeKey, Street
+from hotline.observability.context import bind_case_number
 from hotline.schemas import CaseCreate, IntakeReceipt
+
+log = logging.getLogger(__name__)
 
 # No 0/O or 1/I/L: tracking codes are read out over the phone.
 _TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -40,10 +45,18 @@ TRACKING_CODE_LENGTH = 10
 
 
 class IntakeConfig:
-    def __init__(self, *, task_queue: str, case_number_prefix: str, timezone: str) -> None:
+    def __init__(
+        self,
+        *,
+        task_queue: str,
+        case_number_prefix: str,
+        timezone: str,
+        on_created: Callable[[Channel], None] = lambda _channel: None,
+    ) -> None:
         self.task_queue = task_queue
         self.case_number_prefix = case_number_prefix
         self.zone = ZoneInfo(timezone)
+        self.on_created = on_created  # counts new cases for the metrics; not called for a retry
 
 
 async def submit(
@@ -71,6 +84,7 @@ async def submit(
     )
     request_hash = _request_hash(case_in)
     key, created = await _claim(session, config, idempotency_key, request_hash)
+    bind_case_number(key.case_number)
     intake = CaseIntake(
         case_number=key.case_number,
         tracking_code=key.tracking_code,
@@ -97,6 +111,10 @@ async def submit(
         route=route,
         answer=case_in.answer,
     )
+    if created:
+        # Counted when the number is taken: a retry after a failed start finishes this case, not a new one.
+        config.on_created(case_in.channel)
+        log.info("case registered from %s as %s", case_in.channel.value, case_in.appeal_type.value)
     await _start_workflow(client, config, intake)
     return IntakeReceipt(case_number=key.case_number, tracking_code=key.tracking_code, created=created)
 

@@ -128,6 +128,7 @@ def _print_welcome(settings: Settings, ui_url: str | None) -> None:
     app = f"http://{settings.api_host}:{settings.api_port}"
     print(
         f"\n12345 hotline is up.\n  App:        {app}/\n  API docs:   {app}/docs\n  Health:     {app}/healthz"
+        f"\n  Metrics:    {app}/metrics"
     )
     if ui_url:
         print(f"  Temporal:   {ui_url}/namespaces/{settings.temporal_namespace}/workflows")

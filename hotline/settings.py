@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hotline.calendar import CalendarKind
@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     # Where rate-limit counts live: per process by default; shared (Redis) with several API replicas.
     rate_limit_storage: str = "async+memory://"
     session_hours: int = 12
+
+    # Observability (docs/observability.md). Logs: JSON lines in production, plain text in development
+    # unless set. /metrics needs `Authorization: Bearer <metrics_token>` when a token is set. The worker
+    # serves the SDK's Prometheus metrics on `worker_metrics_address` (host:port; off when empty).
+    # Tracing goes to the console or to OTLP (endpoint from the standard OTEL_* variables).
+    log_format: Literal["json", "plain"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: SecretStr | None = None
+    metrics_cache_seconds: float = Field(default=10.0, ge=0, le=300)
+    worker_metrics_address: str = ""
+    tracing: Literal["off", "console", "otlp"] = "off"
 
     # The city: case numbers look like XN20261126-000123, dated in the city's own time zone.
     case_number_prefix: str = "XN"
@@ -155,6 +166,10 @@ class Settings(BaseSettings):
                 "set both for mTLS, or neither."
             )
         return self
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" if self.log_format else self.environment == "production"
 
     @property
     def is_sqlite(self) -> bool:

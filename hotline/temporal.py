@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from google.protobuf.duration_pb2 import Duration
+from opentelemetry.trace import Tracer
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.namespace.v1 import NamespaceConfig
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, UpdateNamespaceRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from hotline import search_attributes
+from hotline.observability.tracing import temporal_interceptors
 from hotline.settings import Settings
 
 _INDEXED_TYPES = {
@@ -38,14 +41,21 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     return settings.temporal_api_key is not None
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
-    """A client with the pydantic converter. `lazy` lets the API start while Temporal is still down."""
+async def connect(
+    settings: Settings, *, lazy: bool = False, runtime: Runtime | None = None, tracer: Tracer | None = None
+) -> Client:
+    """A client with the pydantic converter. `lazy` lets the API start while Temporal is still down.
+
+    `runtime` carries the SDK's metrics (docs/observability.md); with tracing on, the client and every
+    worker built on it get the tracing interceptor (`tracer`, or the global provider's)."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         api_key=settings.temporal_api_key,
         tls=tls_config(settings),
         data_converter=pydantic_data_converter,
+        interceptors=temporal_interceptors(settings, tracer),
+        runtime=runtime,
         lazy=lazy,
     )
 

@@ -54,8 +54,10 @@ ROUTERS = (
 
 
 def is_page(request: Request) -> bool:
-    """Everything but the JSON API, Open311 and the health checks is a page."""
-    return not request.url.path.startswith(("/api/", "/open311", "/healthz", "/readyz", "/static/"))
+    """Everything but the JSON API, Open311, the health checks and the metrics is a page."""
+    return not request.url.path.startswith(
+        ("/api/", "/open311", "/healthz", "/readyz", "/livez", "/metrics", "/static/")
+    )
 
 
 async def _login_required(request: Request, _error: Exception) -> RedirectResponse:

@@ -1,4 +1,9 @@
-"""Health: the API, the read-model database and Temporal, each up or down. 200 only when all are up."""
+"""Health: the API, the read-model database and Temporal, each up or down.
+
+/livez: the process answers (no dependency is asked; a restart would not fix a database outage).
+/readyz: the database and Temporal are reachable, so this instance should get traffic.
+/healthz: the same checks as /readyz, kept for the launcher and existing probes.
+"""
 
 import asyncio
 import logging
@@ -14,8 +19,23 @@ router = APIRouter(tags=["health"])
 CHECK_TIMEOUT_SECONDS = 3.0
 
 
+@router.get("/livez")
+async def livez() -> dict[str, str]:
+    return {"status": "up"}
+
+
+@router.get("/readyz")
+async def readyz(session: SessionDep, client: TemporalDep) -> JSONResponse:
+    return await _components(session, client)
+
+
 @router.get("/healthz")
 async def healthz(session: SessionDep, client: TemporalDep) -> JSONResponse:
+    return await _components(session, client)
+
+
+async def _components(session: SessionDep, client: TemporalDep) -> JSONResponse:
+    """200 only when all are up."""
     database, temporal = await asyncio.gather(_check_database(session), _check_temporal(client))
     components = {"api": "up", "database": database, "temporal": temporal}
     up = all(state == "up" for state in components.values())
