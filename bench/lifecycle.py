@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +142,8 @@ def print_results(results: dict[str, Any]) -> None:
         f"\n(d) history of {history['case_number']}: {history['total_events']} events, "
         f"{history['workflow_tasks']} workflow tasks"
     )
-    rows = [(r["event_type"], r["name"], r["count"], r["why"]) for r in history["by_event"]]
-    print(report.table(rows, ("event", "from", "n", "why")))
+    events = [(r["event_type"], r["name"], r["count"], r["why"]) for r in history["by_event"]]
+    print(report.table(events, ("event", "from", "n", "why")))
     print("\nTargets")
     for target in results["_targets"]:
         print(target.line())
@@ -164,4 +163,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

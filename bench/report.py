@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -68,7 +69,7 @@ def write(name: str, results: dict[str, Any], directory: Path = RESULTS) -> Path
     return path
 
 
-def table(rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> str:
+def table(rows: Sequence[tuple[Any, ...]], header: tuple[str, ...]) -> str:
     widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
     lines = [header, *rows]
     return "\n".join(

@@ -68,7 +68,7 @@ async def running_stack(
         DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'hotline.db'}",
         temporal_address=f"127.0.0.1:{free_port()}",
         api_port=free_port(),
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     processes: list[subprocess.Popen[bytes]] = []
     try:

@@ -43,9 +43,7 @@ def _binary(name: str) -> str:
     return found
 
 
-def _spawn(
-    args: list[str], log_file: Path, env: Mapping[str, str] | None = None
-) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], log_file: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     log = log_file.open("ab")
     # A process group of its own: Ctrl-C reaches the launcher, which then stops children in order.
     return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
