@@ -50,6 +50,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     assert stack.api_url and stack.engine_task_queue
+    machine = report.machine()  # before the load: a shared machine's load average shows here
     temporal = await connect(stack.settings)
     queue, lanes = stack.engine_task_queue, args.concurrency
     limits = httpx.Limits(max_connections=lanes + len(simulated.DEPARTMENTS) + 2)
@@ -75,7 +76,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             http, temporal, count=args.cases, concurrency=lanes, latencies=api
         )
     history = await temporal.get_workflow_handle(closed[-1]).fetch_history()
-    return results(args, ceiling.as_dict(), lifecycle.as_dict(), raw, api, account(history), closed[-1])
+    measured = results(args, ceiling.as_dict(), lifecycle.as_dict(), raw, api, account(history), closed[-1])
+    return {"machine": machine, **measured}
 
 
 def results(
@@ -110,8 +112,7 @@ def results(
         report.Target("history events per standard case", history.total, MAX_EVENTS_PER_CASE, False),
     ]
     return {
-        "machine": report.machine(),
-        "parameters": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "parameters": report.parameters(args),
         "engine_ceiling": ceiling,
         "lifecycle": lifecycle,
         "latency_api": api.summaries(),
@@ -144,6 +145,9 @@ def print_results(results: dict[str, Any]) -> None:
     )
     events = [(r["event_type"], r["name"], r["count"], r["why"]) for r in history["by_event"]]
     print(report.table(events, ("event", "from", "n", "why")))
+    print("\nRatios")
+    for name, value in results["ratios"].items():
+        print(f"  {name:<44} {value:>8.2f}")
     print("\nTargets")
     for target in results["_targets"]:
         print(target.line())

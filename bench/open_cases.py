@@ -93,6 +93,7 @@ def lateness(due: dict[str, datetime], happened: dict[str, datetime | None]) -> 
 
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     window = timedelta(seconds=args.sign_for_seconds)
+    machine = report.machine()  # before the load: a shared machine's load average shows here
     env = worker_settings(args.sign_for_seconds)
     async with running_stack(api=False, engine_worker=False, worker_env=env, keep=args.keep) as stack:
         settings = stack.settings
@@ -124,8 +125,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
             await engine.dispose()
     per_case = (rss["worker_open"] - rss["worker_before"]) / args.cases
     return {
-        "machine": report.machine(),
-        "parameters": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "machine": machine,
+        "parameters": report.parameters(args),
         "open_cases": args.cases + WARMUP_CASES,
         "fill": {"seconds": round(fill_seconds, 1), "cases_per_second": round(args.cases / fill_seconds, 1)},
         "worker_cached_workflows_limit": SDK_DEFAULT_CACHED_WORKFLOWS,

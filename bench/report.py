@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -11,7 +12,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 
 
 def machine() -> dict[str, Any]:
@@ -60,6 +62,16 @@ class Target:
         sign = "≥" if self.at_least else "≤"
         verdict = "met" if self.met else "NOT MET"
         return f"  {self.name:<44} {self.value:>8.2f}  target {sign} {self.limit:<5}  {verdict}"
+
+
+def parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """The run's flags as given; paths relative to the project, so results name no machine's paths."""
+    return {k: _relative(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+
+
+def _relative(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else path.name
 
 
 def write(name: str, results: dict[str, Any], directory: Path = RESULTS) -> Path:

@@ -34,10 +34,16 @@ class Stack:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports: all held open while choosing, so no two of them can be the same."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def child_environment(settings: Settings, extra: Mapping[str, str]) -> dict[str, str]:
@@ -63,18 +69,17 @@ async def running_stack(
     directory = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     logs = directory / "logs"
     logs.mkdir()
+    temporal_port, ui_port, api_port = free_ports(3)
     settings = Settings(
         data_dir=directory,
         DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'hotline.db'}",
-        temporal_address=f"127.0.0.1:{free_port()}",
-        api_port=free_port(),
+        temporal_address=f"127.0.0.1:{temporal_port}",
+        api_port=api_port,
         _env_file=None,
     )
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        server = launch._start_dev_server(
-            settings, logs, address=settings.temporal_address, ui_port=free_port()
-        )
+        server = launch._start_dev_server(settings, logs, address=settings.temporal_address, ui_port=ui_port)
         processes.append(server)
         await launch._prepare_temporal(settings)
         await launch._prepare_read_model(settings)
