@@ -35,3 +35,12 @@ clean-data:
 .PHONY: bench-readmodel
 bench-readmodel: $(STAMP)
 	$(PY) bench/readmodel_scale.py $(BENCH_ARGS)
+
+# Lifecycle throughput and latency, and open cases at scale (issue 8), each on a fresh embedded stack
+# in a temporary directory (dev server on free ports). Figures in BENCHMARKS.md and bench/results/.
+.PHONY: bench bench-open-cases
+bench: $(STAMP)
+	$(PY) -m bench.lifecycle $(BENCH_ARGS)
+
+bench-open-cases: $(STAMP)
+	$(PY) -m bench.open_cases $(BENCH_ARGS)

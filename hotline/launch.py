@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,15 +44,16 @@ def _binary(name: str) -> str:
     return found
 
 
-def _spawn(args: list[str], log_file: Path) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], log_file: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     log = log_file.open("ab")
     # A process group of its own: Ctrl-C reaches the launcher, which then stops children in order.
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
 
 
 def _start_dev_server(
     settings: Settings, logs: Path, *, address: str = DEV_SERVER_ADDRESS, ui_port: int = DEV_SERVER_UI_PORT
 ) -> subprocess.Popen[bytes]:
+    """The dev server on a SQLite file in the data directory; the benchmarks pass free ports."""
     host, port = address.split(":")
     return _spawn(
         [

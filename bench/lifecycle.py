@@ -1,0 +1,170 @@
+"""Lifecycle throughput and latency (issue 8), on the embedded default, in one run on one server.
+
+    .venv/bin/python -m bench.lifecycle [--cases 200] [--concurrency 16] [--engine-workflows 400]
+    make bench BENCH_ARGS="--cases 50"
+
+Brings up a fresh stack (bench/stack.py: dev server on SQLite with WAL, read model, `python -m worker`,
+the API under uvicorn, the trivial workflows' worker), then measures, with the same concurrency each time:
+(a) the engine's ceiling, one-activity workflows per second through the SDK; (c, raw) start_workflow and
+execute_update latency on a trivial workflow; (b) standard cases per second through the HTTP API with one
+shared httpx client, and (c) the latency of each of their API calls; (d) the history of one closed case,
+event by event. Prints the ratios against their targets and writes everything to
+bench/results/latest.json. The worker and the API run in processes of their own, as `make run` runs them,
+so that the load generator does not share their event loop or CPU time slices with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import engine, report, simulated
+from bench.history_account import Account, account
+from bench.measure import Latencies
+from bench.stack import Stack, running_stack
+from hotline.temporal import connect
+
+MAX_EVENTS_PER_CASE = 40
+RATIO_LIMIT = 1.5
+THROUGHPUT_RATIO = 0.4
+UPDATES_PER_RAW_WORKFLOW = 3  # a standard case's Updates: sign-for, review, visit
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=200, help="standard cases through the API (b)")
+    parser.add_argument("--concurrency", type=int, default=16, help="cases or workflows in flight, (a)–(c)")
+    parser.add_argument("--engine-workflows", type=int, default=400, help="one-activity workflows (a)")
+    parser.add_argument("--raw-workflows", type=int, default=200, help="workflows taking Updates (c, raw)")
+    parser.add_argument("--warmup", type=int, default=8, help="of each kind first, not counted")
+    parser.add_argument("--output", type=Path, default=report.RESULTS / "latest.json")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, databases)")
+    return parser.parse_args(argv)
+
+
+async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    assert stack.api_url and stack.engine_task_queue
+    machine = report.machine()  # before the load: a shared machine's load average shows here
+    temporal = await connect(stack.settings)
+    queue, lanes = stack.engine_task_queue, args.concurrency
+    limits = httpx.Limits(max_connections=lanes + len(simulated.DEPARTMENTS) + 2)
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=30, limits=limits) as http:
+        print(f"warming up ({args.warmup} of each)")
+        await engine.ceiling(temporal, queue, count=args.warmup, concurrency=lanes)
+        await simulated.lifecycle(http, temporal, count=args.warmup, concurrency=lanes, latencies=Latencies())
+        print(f"(a) {args.engine_workflows} one-activity workflows, {lanes} in flight")
+        ceiling = await engine.ceiling(temporal, queue, count=args.engine_workflows, concurrency=lanes)
+        print(f"(c) {args.raw_workflows} trivial workflows taking {UPDATES_PER_RAW_WORKFLOW} Updates each")
+        raw = Latencies()
+        await engine.raw_latencies(
+            temporal,
+            queue,
+            count=args.raw_workflows,
+            concurrency=lanes,
+            updates=UPDATES_PER_RAW_WORKFLOW,
+            latencies=raw,
+        )
+        print(f"(b) {args.cases} standard cases through the API, {lanes} in flight")
+        api = Latencies()
+        lifecycle, closed = await simulated.lifecycle(
+            http, temporal, count=args.cases, concurrency=lanes, latencies=api
+        )
+    history = await temporal.get_workflow_handle(closed[-1]).fetch_history()
+    measured = results(args, ceiling.as_dict(), lifecycle.as_dict(), raw, api, account(history), closed[-1])
+    return {"machine": machine, **measured}
+
+
+def results(
+    args: argparse.Namespace,
+    ceiling: dict[str, float],
+    lifecycle: dict[str, float],
+    raw: Latencies,
+    api: Latencies,
+    history: Account,
+    case_number: str,
+) -> dict[str, Any]:
+    raw_p99 = {name: s["p99_ms"] for name, s in raw.summaries().items()}
+    api_p99 = {name: s["p99_ms"] for name, s in api.summaries().items()}
+    actions = [simulated.SIGN_FOR, simulated.REPLY, simulated.REVIEW, simulated.VISIT]
+    ratios = {
+        "lifecycle_per_engine_ceiling": lifecycle["per_second"] / ceiling["per_second"],
+        "intake_p99_per_raw_start_p99": api_p99[simulated.INTAKE] / raw_p99[engine.START],
+        **{f"{a}_p99_per_raw_update_p99": api_p99[a] / raw_p99[engine.UPDATE] for a in actions},
+    }
+    worst_action = max(actions, key=lambda a: api_p99[a])
+    targets = [
+        report.Target("(b)/(a) throughput", ratios["lifecycle_per_engine_ceiling"], THROUGHPUT_RATIO, True),
+        report.Target(
+            "intake p99 / raw start p99", ratios["intake_p99_per_raw_start_p99"], RATIO_LIMIT, False
+        ),
+        report.Target(
+            f"action p99 / raw update p99 ({worst_action})",
+            ratios[f"{worst_action}_p99_per_raw_update_p99"],
+            RATIO_LIMIT,
+            False,
+        ),
+        report.Target("history events per standard case", history.total, MAX_EVENTS_PER_CASE, False),
+    ]
+    return {
+        "parameters": report.parameters(args),
+        "engine_ceiling": ceiling,
+        "lifecycle": lifecycle,
+        "latency_api": api.summaries(),
+        "latency_raw": raw.summaries(),
+        "history": {"case_number": case_number, **history.as_dict()},
+        "ratios": {name: round(value, 3) for name, value in ratios.items()},
+        "targets": {t.name: t.as_dict() for t in targets},
+        "_targets": targets,
+    }
+
+
+def print_results(results: dict[str, Any]) -> None:
+    ceiling, lifecycle = results["engine_ceiling"], results["lifecycle"]
+    print(f"\n(a) engine ceiling   {ceiling['per_second']:8.1f} one-activity workflows/s")
+    print(f"(b) full lifecycle   {lifecycle['per_second']:8.1f} standard cases/s (intake → closed)")
+    print("\n(c) latency, ms")
+    rows = [
+        (name, "API", s["count"], s["p50_ms"], s["p99_ms"], s["max_ms"])
+        for name, s in results["latency_api"].items()
+    ]
+    rows += [
+        (name, "SDK", s["count"], s["p50_ms"], s["p99_ms"], s["max_ms"])
+        for name, s in results["latency_raw"].items()
+    ]
+    print(report.table(rows, ("call", "via", "n", "p50", "p99", "max")))
+    history = results["history"]
+    print(
+        f"\n(d) history of {history['case_number']}: {history['total_events']} events, "
+        f"{history['workflow_tasks']} workflow tasks"
+    )
+    events = [(r["event_type"], r["name"], r["count"], r["why"]) for r in history["by_event"]]
+    print(report.table(events, ("event", "from", "n", "why")))
+    print("\nRatios")
+    for name, value in results["ratios"].items():
+        print(f"  {name:<44} {value:>8.2f}")
+    print("\nTargets")
+    for target in results["_targets"]:
+        print(target.line())
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    async with running_stack(api=True, engine_worker=True, keep=args.keep) as stack:
+        results = await measure(stack, args)
+    print_results(results)
+    results.pop("_targets")
+    print("\nwritten to", report.write(args.output.name, results, args.output.parent))
+    return results
+
+
+def main() -> None:
+    asyncio.run(main_async(parse()))
+
+
+if __name__ == "__main__":
+    main()
