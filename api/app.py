@@ -32,7 +32,7 @@ from api.routes import (
 )
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
-from hotline.ratelimit import RateLimiter
+from hotline.ratelimit import limiter_for
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect
 from web import site
@@ -44,11 +44,12 @@ def create_app(settings: Settings | None = None, *, temporal: Client | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limiter = await limiter_for(settings)  # first: a store that cannot be used stops the start-up
         engine = create_engine(settings.database_url)
         app.state.settings = settings
         app.state.sessions = session_factory(engine)
         app.state.temporal = temporal or await connect(settings, lazy=True)
-        app.state.limiter = RateLimiter.from_uri(settings.rate_limit_storage)
+        app.state.limiter = limiter
         app.state.intake_config = IntakeConfig(
             task_queue=settings.temporal_task_queue,
             case_number_prefix=settings.case_number_prefix,
