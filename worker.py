@@ -1,13 +1,19 @@
 """The case worker: runs CaseWorkflow and its activities on the cases task queue.
 
-python worker.py        (settings from the environment / .env)
+python -m worker        (settings from the environment / .env)
+
+SIGTERM or SIGINT stops it gracefully: it stops polling, gives running activities
+HOTLINE_WORKER_GRACEFUL_SHUTDOWN_SECONDS to finish, disposes of its database pool and exits 0.
+A second signal stops it at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
@@ -70,6 +76,7 @@ def build_worker(
         max_concurrent_local_activities=settings.worker_max_concurrent_local_activities,
         workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(settings.worker_workflow_task_pollers),
         activity_task_poller_behavior=PollerBehaviorSimpleMaximum(settings.worker_activity_task_pollers),
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_graceful_shutdown_seconds),
     )
 
 
@@ -77,22 +84,52 @@ def _activity_name(activity: Callable[..., Any]) -> str:
     return str(activity.__temporal_activity_definition.name)  # type: ignore[attr-defined]
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+log = logging.getLogger(__name__)
+
+
 async def run(settings: Settings) -> None:
+    """Run until SIGTERM/SIGINT, then shut down gracefully (or raise the worker's fatal error)."""
     # Tracing and the SDK's Prometheus endpoint (docs/observability.md) are this process's to set up.
     provider = tracing.install(settings, service_name="hotline-worker")
     client = await connect(settings, runtime=worker_runtime(settings))
     engine = create_engine(settings.database_url)
     try:
-        worker = build_worker(client, session_factory(engine), settings)
-        log = logging.getLogger(__name__)
-        log.info("worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address)
-        if settings.worker_metrics_address:
-            log.info("SDK metrics at http://%s/metrics", settings.worker_metrics_address)
-        await worker.run()
+        stop_requested = _stop_requested_by_signals()
+        # Leaving the block calls worker.shutdown(): polling stops, running activities get the graceful
+        # timeout, and Temporal hears of the worker leaving, so its cached cases move on elsewhere.
+        async with build_worker(client, session_factory(engine), settings):
+            log.info("worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address)
+            if settings.worker_metrics_address:
+                log.info("SDK metrics at http://%s/metrics", settings.worker_metrics_address)
+            received = await stop_requested
+            log.info(
+                "%s received: stopping; running activities have up to %s s to finish",
+                received.name,
+                settings.worker_graceful_shutdown_seconds,
+            )
+        log.info("worker stopped")
     finally:
         await engine.dispose()
         if provider is not None:
             provider.shutdown()
+
+
+def _stop_requested_by_signals() -> asyncio.Future[signal.Signals]:
+    """A future set by the first stop signal. The handlers are then removed, so that a second signal
+    (an impatient Ctrl-C, systemd's final SIGKILL aside) stops the process at once."""
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[signal.Signals] = loop.create_future()
+
+    def on_signal(signum: signal.Signals) -> None:
+        for stop_signal in STOP_SIGNALS:
+            loop.remove_signal_handler(stop_signal)
+        if not received.done():
+            received.set_result(signum)
+
+    for stop_signal in STOP_SIGNALS:
+        loop.add_signal_handler(stop_signal, on_signal, stop_signal)
+    return received
 
 
 if __name__ == "__main__":

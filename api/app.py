@@ -42,7 +42,7 @@ from hotline.intake import IntakeConfig
 from hotline.observability import tracing
 from hotline.observability.logs import configure_logging
 from hotline.observability.temporal_metrics import ClientMetrics, drain_periodically
-from hotline.ratelimit import RateLimiter
+from hotline.ratelimit import limiter_for
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect
 from web import site
@@ -65,6 +65,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limiter = await limiter_for(settings)  # first: a store that cannot be used stops the start-up
         engine = create_engine(settings.database_url)
         app.state.settings = settings
         app.state.sessions = session_factory(engine)
@@ -77,7 +78,7 @@ def create_app(
             runtime=sdk_metrics.runtime if sdk_metrics else None,
             tracer=tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None,
         )
-        app.state.limiter = RateLimiter.from_uri(settings.rate_limit_storage)
+        app.state.limiter = limiter
         app.state.intake_config = IntakeConfig(
             task_queue=settings.temporal_task_queue,
             case_number_prefix=settings.case_number_prefix,

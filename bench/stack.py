@@ -97,7 +97,9 @@ async def running_stack(
             launch._wait_healthy(f"{stack.api_url}/healthz", processes)
         yield stack
     finally:
-        launch._stop(processes)
+        launch._stop(
+            processes, patience_seconds=settings.worker_graceful_shutdown_seconds + launch.STOP_MARGIN_SECONDS
+        )
         if keep:
             print("kept", directory)
         else:

@@ -32,6 +32,7 @@ from hotline.temporal import connect, ensure_retention, ensure_search_attributes
 DEV_SERVER_ADDRESS = "127.0.0.1:7233"
 DEV_SERVER_UI_PORT = 8233
 STARTUP_TIMEOUT_SECONDS = 60.0
+STOP_MARGIN_SECONDS = 10.0  # beyond the worker's graceful shutdown: its pool closing, its exit
 
 
 def _binary(name: str) -> str:
@@ -142,15 +143,18 @@ def _print_welcome(settings: Settings, ui_url: str | None) -> None:
     print("\nCtrl-C stops everything; the data stays in", settings.data_dir.resolve())
 
 
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+def _stop(processes: list[subprocess.Popen[bytes]], *, patience_seconds: float) -> None:
+    """SIGTERM each in the reverse order of start, waiting for one before the next: the web app first,
+    then the worker, which lets its running activities finish while Temporal is still up to record
+    them, and Temporal last. A process still running after `patience_seconds` is killed."""
     for process in reversed(processes):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    for process in reversed(processes):
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=patience_seconds)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 def main() -> None:
@@ -195,7 +199,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
-        _stop(processes)
+        _stop(processes, patience_seconds=settings.worker_graceful_shutdown_seconds + STOP_MARGIN_SECONDS)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     worker_max_concurrent_local_activities: int = Field(default=100, ge=1)
     worker_workflow_task_pollers: int = Field(default=5, ge=2)
     worker_activity_task_pollers: int = Field(default=5, ge=1)
+    # On SIGTERM/SIGINT the worker stops polling and gives running activities this long to finish
+    # before they are cancelled (and retried by another worker).
+    worker_graceful_shutdown_seconds: float = Field(default=30, ge=0)
 
     # Not prefixed: DATABASE_URL is the name every tool and platform expects.
     database_url: str = Field(default="", validation_alias="DATABASE_URL")

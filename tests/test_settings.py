@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from hotline.errors import TooManyRequests
-from hotline.ratelimit import RateLimiter
+from hotline.ratelimit import RateLimiter, RateLimitStorageError
 from hotline.settings import Settings
 
 
@@ -35,5 +35,5 @@ async def test_the_rate_limits_live_in_the_storage_the_settings_name() -> None:
     await limiter.hit("2/minute", "probe")
     with pytest.raises(TooManyRequests):
         await limiter.hit("2/minute", "probe")
-    with pytest.raises(ValueError, match="not an async storage; use async\\+memory://"):
+    with pytest.raises(RateLimitStorageError, match="not an async storage; use async\\+memory://"):
         RateLimiter.from_uri("memory://")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio.client import Client
 from temporalio.worker import PollerBehaviorSimpleMaximum
 
@@ -21,6 +23,7 @@ async def test_the_worker_is_tuned_by_the_settings(
             "worker_max_concurrent_local_activities": 30,
             "worker_workflow_task_pollers": 3,
             "worker_activity_task_pollers": 2,
+            "worker_graceful_shutdown_seconds": 12.5,
         }
     )
     config = build_worker(temporal, sessions, tuned).config()
@@ -30,3 +33,4 @@ async def test_the_worker_is_tuned_by_the_settings(
     assert config["max_concurrent_local_activities"] == 30
     assert config["workflow_task_poller_behavior"] == PollerBehaviorSimpleMaximum(3)
     assert config["activity_task_poller_behavior"] == PollerBehaviorSimpleMaximum(2)
+    assert config["graceful_shutdown_timeout"] == timedelta(seconds=12.5)
