@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     temporal_tls_key: Path | None = Field(default=None, description="client private key (PEM) for mTLS")
     temporal_tls_server_ca: Path | None = None
     temporal_ui_url: str = "http://127.0.0.1:8233"
+    # `make run` starts a dev server when temporal_address is this address (UI on temporal_ui_url's port).
+    temporal_dev_server_address: str = "127.0.0.1:7233"
     # Closed cases must stay replayable for auditors long after they close.
     temporal_retention_days: int = 3650
 
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     session_hours: int = 12
+    # `make run` in development fills an empty read model with this many generated cases (0: none).
+    demo_cases: int = Field(default=200, ge=0)
 
     # The city: case numbers look like XN20261126-000123, dated in the city's own time zone.
     case_number_prefix: str = "XN"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from hotline.cli import archive, audit, evaluation, readmodel, replay, reports
+from hotline.cli import archive, audit, demo, evaluation, readmodel, replay, reports
 
 app = typer.Typer(no_args_is_help=True, help="12345 hotline case management: audit and operations.")
 app.add_typer(audit.app, name="audit", help="A case's history: timeline, clock, export.")
@@ -17,3 +17,4 @@ app.add_typer(archive.app, name="archive", help="Archive closed cases' histories
 app.add_typer(readmodel.app, name="readmodel", help="Check the read model against the histories; rebuild it.")
 app.add_typer(reports.app, name="reports", help="Daily, weekly, monthly and annual reports: run one now.")
 app.add_typer(evaluation.app, name="evaluation", help="The monthly evaluation of departments: run, show.")
+app.add_typer(demo.app, name="demo", help="Demo data: fill a running system with realistic cases.")
