@@ -31,6 +31,10 @@ class UnexpectedResponse(RuntimeError):
     def __init__(self, user: str, method: str, path: str, response: httpx.Response) -> None:
         super().__init__(f"{user}: {method} {path} → {response.status_code} {response.text[:300]}")
         self.status_code = response.status_code
+        try:
+            self.code = str(response.json().get("code", ""))
+        except ValueError:
+            self.code = ""
 
 
 class StillWaiting(RuntimeError):
@@ -75,7 +79,15 @@ class Portal:
 
     async def case(self, number: str) -> dict[str, Any]:
         """The case as the dispatcher sees it: status, assignments, timeline."""
-        return dict((await self.call("dispatcher", "GET", f"/cases/{number}")).json())
+        found = await self.find_case(number)
+        if found is None:
+            raise StillWaiting(f"{number} is not in the read model")
+        return found
+
+    async def find_case(self, number: str) -> dict[str, Any] | None:
+        """The case, or None while its registration has not reached the read model yet."""
+        response = await self.call("dispatcher", "GET", f"/cases/{number}", expect=(200, 404))
+        return dict(response.json()) if response.status_code == 200 else None
 
     async def wait_case(
         self, number: str, ready: Callable[[dict[str, Any]], bool], within: float = WAIT_SECONDS
@@ -84,8 +96,8 @@ class Portal:
         try:
             async with asyncio.timeout(within):
                 while True:
-                    case = await self.case(number)
-                    if ready(case):
+                    case = await self.find_case(number)
+                    if case is not None and ready(case):
                         return case
                     await asyncio.sleep(POLL_SECONDS)
         except TimeoutError:
