@@ -11,6 +11,8 @@ same seed already made are counted, not made again. The exit code is 1 if any ac
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import httpx
@@ -44,20 +46,34 @@ async def load(*, url: str, cases: int, seed: int, concurrency: int) -> int:
     try:
         async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT_SECONDS) as client:
             portal = Portal(client)
-            stderr = typer.get_text_stream("stderr")
-            with typer.progressbar(length=cases, label="Cases", file=stderr) as bar:
+            with _progress(cases) as step:
                 report = await runner.run(
-                    portal,
-                    cases=cases,
-                    seed=seed,
-                    concurrency=concurrency,
-                    on_case_done=lambda: bar.update(1),
+                    portal, cases=cases, seed=seed, concurrency=concurrency, on_case_done=step
                 )
     except httpx.TransportError as error:
         typer.echo(f"Cannot reach the app at {url}: {error}. Is it running (`make run`)?", err=True)
         return 2
     _print(report)
     return 1 if report.failures else 0
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A bar on a terminal; in a log file (make run's background fill), a line every tenth."""
+    stderr = typer.get_text_stream("stderr")
+    if stderr.isatty():
+        with typer.progressbar(length=total, label="Cases", file=stderr) as bar:
+            yield lambda: bar.update(1)
+        return
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if done == total or done % max(total // 10, 1) == 0:
+            typer.echo(f"{done}/{total} cases", err=True)
+
+    yield step
 
 
 def _print(report: runner.RunReport) -> None:
