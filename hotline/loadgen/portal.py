@@ -47,6 +47,7 @@ class Portal:
 
     client: httpx.AsyncClient
     actions: Counter[str] = field(default_factory=Counter)
+    department_names: dict[str, str] = field(default_factory=dict)  # for the handlers' display names
     _tokens: dict[str, str] = field(default_factory=dict)
     _handlers: dict[str, str] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
@@ -123,7 +124,7 @@ class Portal:
             expect=(201, 409),  # 409: made by an earlier run
             json={
                 "username": username,
-                "display_name": f"{department} 承办员",
+                "display_name": f"{self.department_names.get(department, department)}承办员",
                 "password": HANDLER_PASSWORD,
                 "role": Role.DEPARTMENT.value,
                 "department": department,

@@ -74,6 +74,7 @@ async def run(
     on_case_done: Callable[[], Any] = lambda: None,
 ) -> RunReport:
     ref = await reference.fetch(portal)
+    portal.department_names = {code: d.name for code, d in ref.departments.items()}
     plans = plan_cases(ref, seed=seed, count=cases)
     report = RunReport()
     gate = asyncio.Semaphore(concurrency)
