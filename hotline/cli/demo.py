@@ -19,7 +19,7 @@ import httpx
 import typer
 
 from hotline.loadgen import runner
-from hotline.loadgen.portal import Portal
+from hotline.loadgen.portal import Portal, UnexpectedResponse
 from hotline.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True)
@@ -52,6 +52,9 @@ async def load(*, url: str, cases: int, seed: int, concurrency: int) -> int:
                 )
     except httpx.TransportError as error:
         typer.echo(f"Cannot reach the app at {url}: {error}. Is it running (`make run`)?", err=True)
+        return 2
+    except UnexpectedResponse as error:  # before any case: the demo users exist only in development
+        typer.echo(f"The app refused the generator: {error}", err=True)
         return 2
     _print(report)
     return 1 if report.failures else 0

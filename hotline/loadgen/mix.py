@@ -92,7 +92,8 @@ EXTENSION_APPROVED = 0.7
 DEFERRAL_APPROVED = 0.8
 LATE_SIGNS_FOR = 0.5
 REVIEW_SENDS_BACK = 0.1
-URGED = 0.15
+URGED = 0.08
+URGED_WHEN_LATE = 0.6  # supervisors urge the slow ones
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,11 @@ def plan_case(reference: Reference, *, seed: int, index: int) -> CasePlan:
     rng = random.Random(f"{seed}-{index}")
     appeal = _appeal(rng, reference)
     visit = pick(rng, VISITS)
+    behaviour = pick(rng, BEHAVIOURS)
     return CasePlan(
         index=index,
         appeal=appeal,
-        behaviour=pick(rng, BEHAVIOURS),
+        behaviour=behaviour,
         depth=pick(rng, DEPTHS),
         ruling_pending=rng.random() < RULING_LEFT_PENDING,
         return_justified=rng.random() < RETURN_JUSTIFIED,
@@ -153,7 +155,7 @@ def plan_case(reference: Reference, *, seed: int, index: int) -> CasePlan:
         late_signs_for=rng.random() < LATE_SIGNS_FOR,
         review_sends_back=rng.random() < REVIEW_SENDS_BACK,
         visit=visit,
-        urged=rng.random() < URGED,
+        urged=rng.random() < (URGED_WHEN_LATE if behaviour == Behaviour.LATE else URGED),
         remarks=Remarks(
             reply=rng.choice(texts.REPLIES),
             return_reason=rng.choice(texts.RETURN_REASONS),

@@ -103,3 +103,10 @@ def test_titles_and_contents_are_chinese_text_about_their_category(
         title, content = plan.appeal["title"], plan.appeal["content"]
         assert names[plan.appeal["category"]] in title
         assert content.startswith("市民反映：") and plan.appeal["address"] in content
+
+
+def test_supervisors_urge_late_departments_far_more_often(plans: list[mix.CasePlan]) -> None:
+    late = [p for p in plans if p.behaviour == mix.Behaviour.LATE]
+    others = [p for p in plans if p.behaviour != mix.Behaviour.LATE]
+    for group, p_urged in ((late, mix.URGED_WHEN_LATE), (others, mix.URGED)):
+        assert_proportions(Counter(p.urged for p in group), {True: p_urged, False: 1 - p_urged}, len(group))
