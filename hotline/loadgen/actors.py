@@ -13,6 +13,7 @@ from typing import Any
 from hotline.loadgen.portal import Portal
 
 Task = dict[str, Any]
+Result = dict[str, Any]  # an accepted action: the case's status after it and the event's seq
 
 DISPATCHER = "dispatcher"
 VISIT_OPERATOR = "visitor"
@@ -33,9 +34,10 @@ async def register(portal: Portal, appeal: dict[str, Any], *, idempotency_key: s
     return dict(response.json())
 
 
-async def sign_for(portal: Portal, task: Task) -> None:
+async def sign_for(portal: Portal, task: Task) -> Result:
     user = await portal.department_user(task["department"])
-    await portal.call(user, "POST", f"/tasks/{task['task_id']}/sign-for", action="sign_for")
+    response = await portal.call(user, "POST", f"/tasks/{task['task_id']}/sign-for", action="sign_for")
+    return dict(response.json())
 
 
 async def reply(portal: Portal, task: Task, text: str) -> None:
@@ -62,68 +64,74 @@ async def return_task(portal: Portal, task: Task, reason: str) -> None:
     )
 
 
-async def request_extension(portal: Portal, task: Task, *, due_at: datetime, reason: str) -> None:
+async def request_extension(portal: Portal, task: Task, *, due_at: datetime, reason: str) -> Result:
     user = await portal.department_user(task["department"])
-    await portal.call(
+    response = await portal.call(
         user,
         "POST",
         f"/tasks/{task['task_id']}/extension",
         json={"reason": reason, "due_at": due_at.isoformat()},
         action="request_extension",
     )
+    return dict(response.json())
 
 
-async def request_deferral(portal: Portal, task: Task, *, target_date: datetime, plan: str) -> None:
+async def request_deferral(portal: Portal, task: Task, *, target_date: datetime, plan: str) -> Result:
     user = await portal.department_user(task["department"])
-    await portal.call(
+    response = await portal.call(
         user,
         "POST",
         f"/tasks/{task['task_id']}/deferral",
         json={"plan": plan, "target_date": target_date.isoformat()},
         action="request_deferral",
     )
+    return dict(response.json())
 
 
 async def rule_return(
     portal: Portal, number: str, task: Task, *, justified: bool, reason: str, route: dict[str, Any] | None
-) -> None:
-    await portal.call(
+) -> Result:
+    response = await portal.call(
         DISPATCHER,
         "POST",
         f"/cases/{number}/returns/{task['task_id']}/ruling",
         json={"justified": justified, "reason": reason, "route": route},
         action="rule_return",
     )
+    return dict(response.json())
 
 
-async def rule_extension(portal: Portal, number: str, task: Task, *, approve: bool, reason: str) -> None:
-    await portal.call(
+async def rule_extension(portal: Portal, number: str, task: Task, *, approve: bool, reason: str) -> Result:
+    response = await portal.call(
         DISPATCHER,
         "POST",
         f"/cases/{number}/extensions/{task['task_id']}/ruling",
         json={"approve": approve, "reason": reason},
         action="rule_extension",
     )
+    return dict(response.json())
 
 
-async def rule_deferral(portal: Portal, number: str, *, approve: bool, reason: str) -> None:
-    await portal.call(
+async def rule_deferral(portal: Portal, number: str, *, approve: bool, reason: str) -> Result:
+    response = await portal.call(
         COMMAND_CENTER,
         "POST",
         f"/cases/{number}/deferral/ruling",
         json={"approve": approve, "reason": reason},
         action="rule_deferral",
     )
+    return dict(response.json())
 
 
-async def review(portal: Portal, number: str, *, accept: bool, reason: str | None = None) -> None:
-    await portal.call(
+async def review(portal: Portal, number: str, *, accept: bool, reason: str | None = None) -> Result:
+    response = await portal.call(
         DISPATCHER,
         "POST",
         f"/cases/{number}/review",
         json={"accept": accept, "reason": reason},
         action="review",
     )
+    return dict(response.json())
 
 
 async def visit(
@@ -134,8 +142,7 @@ async def visit(
     resolved: bool | None = None,
     rating: str | None = None,
     comment: str = "",
-) -> dict[str, Any]:
-    """回访; the answer is the action's result, with the case's status after it."""
+) -> Result:
     response = await portal.call(
         VISIT_OPERATOR,
         "POST",
@@ -146,7 +153,8 @@ async def visit(
     return dict(response.json())
 
 
-async def urge(portal: Portal, number: str, message: str) -> None:
-    await portal.call(
+async def urge(portal: Portal, number: str, message: str) -> Result:
+    response = await portal.call(
         COMMAND_CENTER, "POST", f"/cases/{number}/urge", json={"message": message}, action="urge"
     )
+    return dict(response.json())

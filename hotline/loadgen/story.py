@@ -46,6 +46,7 @@ class Story:
         self.portal, self.reference, self.plan, self.seed = portal, reference, plan, seed
         self.number = ""
         self.seen: set[str] = set()
+        self.last_seq = 0
 
     async def play(self) -> Case:
         receipt = await actors.register(
@@ -58,52 +59,73 @@ class Story:
             return await self.portal.wait_case(self.number, status_is("closed"))
         lead = await self._new_lead_task()
         if self.plan.urged:
-            await actors.urge(self.portal, self.number, self.plan.remarks.urge)
+            self._acted(await actors.urge(self.portal, self.number, self.plan.remarks.urge))
         handled = await self._lead_department(lead)
         if handled is None or self.plan.depth == Depth.HANDLING:
             await self._assisting_departments(reply=False)
-            return await self.portal.case(self.number)
+            return await self._settled()
         await self._reply_all(handled)
         if self.plan.depth == Depth.REVIEW:
-            return await self.portal.case(self.number)
+            return await self._settled()
         if self.plan.review_sends_back:
-            await actors.review(
-                self.portal, self.number, accept=False, reason=self.plan.remarks.send_back_reason
+            self._acted(
+                await actors.review(
+                    self.portal, self.number, accept=False, reason=self.plan.remarks.send_back_reason
+                )
             )
             task = await self._new_lead_task()
-            await actors.sign_for(self.portal, task)
+            self._acted(await actors.sign_for(self.portal, task))
             await self._reply_all(task)
-        await actors.review(self.portal, self.number, accept=True)
+        self._acted(await actors.review(self.portal, self.number, accept=True))
         if self.plan.depth == Depth.VISIT:
-            return await self.portal.case(self.number)
+            return await self._settled()
         return await self._return_visit()
+
+    def _acted(self, result: actors.Result) -> None:
+        self.last_seq = max(self.last_seq, int(result["seq"]))
+
+    async def _settled(self) -> Case:
+        """The case once the read model shows every action this story took (projections lag a little)."""
+        return await self.portal.wait_case(
+            self.number, lambda case: max((e["seq"] for e in case["timeline"]), default=0) >= self.last_seq
+        )
 
     async def _lead_department(self, lead: actors.Task) -> actors.Task | None:
         """The lead department's behaviour; its live task to reply with, or None if the story stops."""
         plan, remarks = self.plan, self.plan.remarks
         if plan.behaviour == Behaviour.LATE:
             if plan.late_signs_for:
-                await actors.sign_for(self.portal, lead)
+                self._acted(await actors.sign_for(self.portal, lead))
             return None
         if plan.behaviour == Behaviour.RETURNING:
             ruled = await self._returned(lead)
             if ruled is None:
                 return None
             lead = ruled
-        await actors.sign_for(self.portal, lead)
+        self._acted(await actors.sign_for(self.portal, lead))
         if plan.behaviour == Behaviour.EXTENSION:
             due = max(_aware(lead["due_at"]), datetime.now(UTC)) + timedelta(days=EXTENSION_DAYS)
-            await actors.request_extension(self.portal, lead, due_at=due, reason=remarks.extension_reason)
+            self._acted(
+                await actors.request_extension(self.portal, lead, due_at=due, reason=remarks.extension_reason)
+            )
             if plan.ruling_pending:
                 return None
             approve = plan.extension_approved
             reason = texts.EXTENSION_APPROVED if approve else texts.EXTENSION_REFUSED
-            await actors.rule_extension(self.portal, self.number, lead, approve=approve, reason=reason)
+            self._acted(
+                await actors.rule_extension(self.portal, self.number, lead, approve=approve, reason=reason)
+            )
         if plan.behaviour == Behaviour.DEFERRAL:
             target = datetime.now(UTC) + timedelta(days=DEFERRAL_DAYS)
-            await actors.request_deferral(self.portal, lead, target_date=target, plan=remarks.deferral_plan)
-            await actors.rule_deferral(
-                self.portal, self.number, approve=plan.deferral_approved, reason=texts.DEFERRAL_APPROVED
+            self._acted(
+                await actors.request_deferral(
+                    self.portal, lead, target_date=target, plan=remarks.deferral_plan
+                )
+            )
+            self._acted(
+                await actors.rule_deferral(
+                    self.portal, self.number, approve=plan.deferral_approved, reason=texts.DEFERRAL_APPROVED
+                )
             )
             if plan.deferral_approved:
                 await self.portal.wait_case(self.number, status_is("deferred"))
@@ -119,13 +141,15 @@ class Story:
         if self.plan.ruling_pending:
             return None
         route = self._route_instead(case, lead) if self.plan.return_justified else None
-        await actors.rule_return(
-            self.portal,
-            self.number,
-            lead,
-            justified=route is not None,
-            reason=texts.RULING_JUSTIFIED if route else texts.RULING_UNJUSTIFIED,
-            route=route,
+        self._acted(
+            await actors.rule_return(
+                self.portal,
+                self.number,
+                lead,
+                justified=route is not None,
+                reason=texts.RULING_JUSTIFIED if route else texts.RULING_UNJUSTIFIED,
+                route=route,
+            )
         )
         return await self._new_lead_task()
 
@@ -157,7 +181,7 @@ class Story:
             if task["role"] == "lead":
                 continue
             if task["status"] == "open":
-                await actors.sign_for(self.portal, task)
+                self._acted(await actors.sign_for(self.portal, task))
             if reply:
                 await actors.reply(self.portal, task, texts.REPLIES[0])
 
@@ -195,9 +219,9 @@ class Story:
     async def _handle_reopened(self) -> None:
         """重办: every department gets the case again and replies; the dispatcher accepts the reply."""
         lead = await self._new_lead_task()
-        await actors.sign_for(self.portal, lead)
+        self._acted(await actors.sign_for(self.portal, lead))
         await self._reply_all(lead)
-        await actors.review(self.portal, self.number, accept=True)
+        self._acted(await actors.review(self.portal, self.number, accept=True))
 
     async def _new_lead_task(self) -> actors.Task:
         """Wait for a live lead task this story has not seen yet (after intake, a ruling, a send-back)."""
