@@ -122,12 +122,10 @@ class Story:
                     self.portal, lead, target_date=target, plan=remarks.deferral_plan
                 )
             )
-            self._acted(
-                await actors.rule_deferral(
-                    self.portal, self.number, approve=plan.deferral_approved, reason=texts.DEFERRAL_APPROVED
-                )
-            )
-            if plan.deferral_approved:
+            approve = plan.deferral_approved
+            reason = texts.DEFERRAL_APPROVED if approve else texts.DEFERRAL_REFUSED
+            self._acted(await actors.rule_deferral(self.portal, self.number, approve=approve, reason=reason))
+            if approve:
                 await self.portal.wait_case(self.number, status_is("deferred"))
                 return None
         return lead
