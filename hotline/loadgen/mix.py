@@ -68,7 +68,8 @@ class Depth(StrEnum):
 class VisitOutcome(StrEnum):
     SATISFIED = Rating.SATISFIED.value
     BASICALLY_SATISFIED = Rating.BASICALLY_SATISFIED.value
-    DISSATISFIED = Rating.DISSATISFIED.value  # reopens; the departments handle it again
+    DISSATISFIED = Rating.DISSATISFIED.value  # reopens once; the departments handle it again
+    NEVER_SATISFIED = "never_satisfied"  # dissatisfied until the reopen limit: a supervisor decides
     UNREACHABLE = "unreachable"  # every attempt fails; closes as unreachable
 
 
@@ -83,10 +84,11 @@ DEPTHS: dict[Depth, float] = {Depth.HANDLING: 12, Depth.REVIEW: 12, Depth.VISIT:
 VISITS: dict[VisitOutcome, float] = {
     VisitOutcome.SATISFIED: 70,
     VisitOutcome.BASICALLY_SATISFIED: 15,
-    VisitOutcome.DISSATISFIED: 8,
+    VisitOutcome.DISSATISFIED: 6,
+    VisitOutcome.NEVER_SATISFIED: 2,
     VisitOutcome.UNREACHABLE: 7,
 }
-RULING_LEFT_PENDING = 0.25  # a return or an extension request still waits for the dispatcher
+RULING_LEFT_PENDING = 0.25  # a return, an extension or a deferral request still waits for its ruling
 RETURN_JUSTIFIED = 0.5
 EXTENSION_APPROVED = 0.7
 DEFERRAL_APPROVED = 0.8

@@ -12,13 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotline.loadgen import reference
+from hotline.loadgen import actors, reference
 from hotline.loadgen.mix import plan_cases
 from hotline.loadgen.portal import Portal, StillWaiting, UnexpectedResponse
-from hotline.loadgen.story import AlreadyLoaded, Case, Story
+from hotline.loadgen.story import EXPECTED_REFUSAL, AlreadyLoaded, Case, Story
 
 DEFAULT_CONCURRENCY = 6
 ALREADY_LOADED = "already loaded by an earlier run"
+# The refusals a run expects (counted among the actions): a visit attempt on a case that has just closed
+# as unreachable, and a completion tried before the task's activity was running (tried again).
+EXPECTED_REFUSALS = frozenset(
+    {EXPECTED_REFUSAL, f"reply {actors.NOT_READY_YET}", f"return {actors.NOT_READY_YET}"}
+)
 
 # Stages in the order a demo reads them, with the words the summary prints.
 STAGES = {
@@ -29,6 +34,7 @@ STAGES = {
     "handling": "in handling",
     "return_pending": "returned, awaiting the dispatcher's ruling",
     "extension_pending": "extension requested, awaiting the ruling",
+    "deferral_pending": "deferral requested, awaiting a supervisor",
     "review": "replied, awaiting review",
     "visiting": "at the return visit",
     "deferred": "deferred (挂账)",
@@ -61,6 +67,9 @@ def stage(case: Case) -> str:
             return "return_pending"
         if any(t["extension_requested_until"] and t["status"] in ("open", "signed") for t in tasks):
             return "extension_pending"
+        deferrals = [e["kind"] for e in case["timeline"] if e["kind"].startswith("deferral_")]
+        if deferrals and deferrals[-1] == "deferral_requested":
+            return "deferral_pending"
         return "handling"
     return "review" if status == "replied" else status
 

@@ -21,7 +21,8 @@ LIVE = ("open", "signed")
 LEVEL_RANK = {"street": 0, "district": 1, "city": 2}
 EXTENSION_DAYS = 3
 DEFERRAL_DAYS = 30
-MAX_VISIT_ATTEMPTS = 10  # the server's limit is a setting (3 by default); never loop forever
+MAX_VISIT_ATTEMPTS = 10  # the server's limits are settings (3 attempts, 2 reopens by default):
+MAX_REOPENS = 5  # a story never loops forever on them
 EXPECTED_REFUSAL = "visit 409 case_closed"  # one attempt too many on a case closed as unreachable
 
 
@@ -122,6 +123,8 @@ class Story:
                     self.portal, lead, target_date=target, plan=remarks.deferral_plan
                 )
             )
+            if plan.ruling_pending:
+                return None  # the supervisors' board shows it waiting
             approve = plan.deferral_approved
             reason = texts.DEFERRAL_APPROVED if approve else texts.DEFERRAL_REFUSED
             self._acted(await actors.rule_deferral(self.portal, self.number, approve=approve, reason=reason))
@@ -190,14 +193,31 @@ class Story:
                 if not await self._unreachable_attempt(comment):
                     break
             return await self.portal.wait_case(self.number, status_is("closed"))
-        if outcome == VisitOutcome.DISSATISFIED:
-            await actors.visit(
-                self.portal, self.number, reached=True, resolved=False, rating=outcome.value, comment=comment
+        rounds = {VisitOutcome.DISSATISFIED: 1, VisitOutcome.NEVER_SATISFIED: MAX_REOPENS}.get(outcome, 0)
+        for _ in range(rounds):
+            self._acted(
+                await actors.visit(
+                    self.portal,
+                    self.number,
+                    reached=True,
+                    resolved=False,
+                    rating="dissatisfied",
+                    comment=comment,
+                )
             )
+            case = await self.portal.wait_case(
+                self.number,
+                lambda c: c["status"] == "awaiting_decision" or self._fresh_lead_task(c) is not None,
+            )
+            if case["status"] == "awaiting_decision":  # past the reopen limit: the supervisors' board
+                return await self._settled()
             await self._handle_reopened()
+        if rounds:
             outcome, comment = VisitOutcome.SATISFIED, texts.VISIT_COMMENTS["satisfied"][1]
-        await actors.visit(
-            self.portal, self.number, reached=True, resolved=True, rating=outcome.value, comment=comment
+        self._acted(
+            await actors.visit(
+                self.portal, self.number, reached=True, resolved=True, rating=outcome.value, comment=comment
+            )
         )
         return await self.portal.wait_case(self.number, status_is("closed"))
 
@@ -207,6 +227,7 @@ class Story:
         attempt that arrives just after that is refused as `case_closed`, the one refusal expected."""
         try:
             result = await actors.visit(self.portal, self.number, reached=False, comment=comment)
+            self._acted(result)
         except UnexpectedResponse as refused:
             if refused.code != "case_closed":
                 raise
@@ -222,15 +243,18 @@ class Story:
         self._acted(await actors.review(self.portal, self.number, accept=True))
 
     async def _new_lead_task(self) -> actors.Task:
-        """Wait for a live lead task this story has not seen yet (after intake, a ruling, a send-back)."""
-
-        def fresh(case: Case) -> bool:
-            return any(t["role"] == "lead" and t["task_id"] not in self.seen for t in live_tasks(case))
-
-        case = await self.portal.wait_case(self.number, fresh)
-        task = next(t for t in live_tasks(case) if t["role"] == "lead" and t["task_id"] not in self.seen)
+        """Wait for a live lead task this story has not seen yet (after intake, a ruling, a send-back,
+        a reopen)."""
+        case = await self.portal.wait_case(self.number, lambda c: self._fresh_lead_task(c) is not None)
+        task = self._fresh_lead_task(case)
+        assert task is not None
         self.seen.update(t["task_id"] for t in case["assignments"])
         return task
+
+    def _fresh_lead_task(self, case: Case) -> actors.Task | None:
+        return next(
+            (t for t in live_tasks(case) if t["role"] == "lead" and t["task_id"] not in self.seen), None
+        )
 
 
 def _task(case: Case, task_id: str) -> actors.Task:
