@@ -19,20 +19,24 @@ import time
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy import func
+from sqlmodel import select
 
 from hotline import bootstrap
 from hotline.backup import TEMPORAL_DB
 from hotline.db import create_engine, session_factory
+from hotline.models import Case
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings, get_settings
 from hotline.temporal import connect, ensure_retention, ensure_search_attributes
 
-DEV_SERVER_ADDRESS = "127.0.0.1:7233"
-DEV_SERVER_UI_PORT = 8233
 STARTUP_TIMEOUT_SECONDS = 60.0
+DEFAULT_UI_PORT = 8233
 STOP_MARGIN_SECONDS = 10.0  # beyond the worker's graceful shutdown: its pool closing, its exit
+DEMO_SEED = 1
 
 
 def _binary(name: str) -> str:
@@ -52,10 +56,11 @@ def _spawn(args: list[str], log_file: Path, env: Mapping[str, str] | None = None
 
 
 def _start_dev_server(
-    settings: Settings, logs: Path, *, address: str = DEV_SERVER_ADDRESS, ui_port: int = DEV_SERVER_UI_PORT
+    settings: Settings, logs: Path, *, address: str | None = None, ui_port: int | None = None
 ) -> subprocess.Popen[bytes]:
-    """The dev server on a SQLite file in the data directory; the benchmarks pass free ports."""
-    host, port = address.split(":")
+    """The dev server on a SQLite file in the data directory, where the settings say; the benchmarks
+    and tests pass free ports."""
+    host, port = (address or settings.temporal_dev_server_address).split(":")
     return _spawn(
         [
             _binary("temporal"),
@@ -74,7 +79,7 @@ def _start_dev_server(
             "--port",
             port,
             "--ui-port",
-            str(ui_port),
+            str(ui_port or urlsplit(settings.temporal_ui_url).port or DEFAULT_UI_PORT),
             "--namespace",
             settings.temporal_namespace,
             "--log-level",
@@ -101,7 +106,8 @@ async def _prepare_temporal(settings: Settings) -> None:
     await ensure_schedules(client, settings.temporal_task_queue, timezone=settings.timezone)
 
 
-async def _prepare_read_model(settings: Settings) -> None:
+async def _prepare_read_model(settings: Settings) -> bool:
+    """Migrate and load; whether the read model holds no case yet (a fresh demo to fill)."""
     await bootstrap.migrate(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
@@ -111,8 +117,35 @@ async def _prepare_read_model(settings: Settings) -> None:
         if settings.environment == "development":  # known passwords never reach production
             await bootstrap.create_demo_users(sessions)
             await bootstrap.create_demo_token(sessions)
+        async with sessions() as session:
+            return (await session.execute(select(func.count()).select_from(Case))).scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+def _start_demo_load(settings: Settings, logs: Path) -> subprocess.Popen[bytes]:
+    """The load generator in the background (hotline/loadgen), so the welcome text comes at once."""
+    log = logs / "demo-load.log"
+    print(
+        f"\nFilling the demo with {settings.demo_cases} cases in the background; progress in {log.resolve()}"
+    )
+    url = f"http://{settings.api_host}:{settings.api_port}"
+    return _spawn(
+        [
+            sys.executable,
+            "-m",
+            "hotline.cli",
+            "demo",
+            "load",
+            "--cases",
+            str(settings.demo_cases),
+            "--seed",
+            str(DEMO_SEED),
+            "--url",
+            url,
+        ],
+        log,
+    )
 
 
 def _wait_healthy(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
@@ -161,8 +194,9 @@ def main() -> None:
     settings = get_settings()
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    embedded = settings.temporal_address == DEV_SERVER_ADDRESS
+    embedded = settings.temporal_address == settings.temporal_dev_server_address
     processes: list[subprocess.Popen[bytes]] = []
+    helpers: list[subprocess.Popen[bytes]] = []  # may finish on their own; stopped with the rest
     # Ctrl-C must work even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -172,7 +206,7 @@ def main() -> None:
             processes.append(_start_dev_server(settings, logs))
         print("Preparing Temporal and the read model")
         asyncio.run(_prepare_temporal(settings))
-        asyncio.run(_prepare_read_model(settings))
+        fresh = asyncio.run(_prepare_read_model(settings))
         os.environ.setdefault("PYTHONUNBUFFERED", "1")
         processes.append(_spawn([sys.executable, "-m", "worker"], logs / "worker.log"))
         processes.append(
@@ -193,13 +227,18 @@ def main() -> None:
         )
         _wait_healthy(f"http://{settings.api_host}:{settings.api_port}/healthz", processes)
         _print_welcome(settings, settings.temporal_ui_url if embedded else None)
+        if fresh and settings.environment == "development" and settings.demo_cases:
+            helpers.append(_start_demo_load(settings, logs))
         while all(p.poll() is None for p in processes):
             time.sleep(1)
         print("A process stopped; see the logs in", logs.resolve())
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
-        _stop(processes, patience_seconds=settings.worker_graceful_shutdown_seconds + STOP_MARGIN_SECONDS)
+        _stop(
+            processes + helpers,
+            patience_seconds=settings.worker_graceful_shutdown_seconds + STOP_MARGIN_SECONDS,
+        )
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     temporal_tls_key: Path | None = Field(default=None, description="client private key (PEM) for mTLS")
     temporal_tls_server_ca: Path | None = None
     temporal_ui_url: str = "http://127.0.0.1:8233"
+    # `make run` starts a dev server when temporal_address is this address (UI on temporal_ui_url's port).
+    temporal_dev_server_address: str = "127.0.0.1:7233"
     # Closed cases must stay replayable for auditors long after they close.
     temporal_retention_days: int = 3650
 
@@ -66,6 +68,8 @@ class Settings(BaseSettings):
     # Where rate-limit counts live: per process by default; shared (Redis) with several API replicas.
     rate_limit_storage: str = "async+memory://"
     session_hours: int = 12
+    # `make run` in development fills an empty read model with this many generated cases (0: none).
+    demo_cases: int = Field(default=200, ge=0)
 
     # Observability (docs/observability.md). Logs: JSON lines in production, plain text in development
     # unless set. /metrics needs `Authorization: Bearer <metrics_token>` when a token is set. The worker

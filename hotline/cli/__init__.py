@@ -13,6 +13,7 @@ from hotline.cli import (
     audit,
     backup,
     db,
+    demo,
     evaluation,
     readmodel,
     reference,
@@ -36,3 +37,4 @@ app.add_typer(reference.app, name="reference", help="Reference data and the disp
 app.add_typer(schedules.app, name="schedules", help="The Temporal Schedules: create the missing, list.")
 app.add_typer(db.app, name="db", help="The read model: migrate, revision, seed.")
 app.add_typer(backup.app, name="backup", help="Back up and restore the embedded default's SQLite files.")
+app.add_typer(demo.app, name="demo", help="Demo data: fill a running system with realistic cases.")
