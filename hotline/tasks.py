@@ -6,6 +6,7 @@ second completion, so a double submit can never apply twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -131,17 +132,23 @@ async def _complete(
 
 
 async def _activity(client: Client, task: Assignment) -> AsyncActivityHandle:
-    """The task's activity by its token; without one (a read model rebuilt from histories, where no
-    token is recorded) by the activity's id, found open in the case's latest run."""
+    """The task's activity by its token; without one (a task whose activity has not reached a worker
+    yet, or a read model rebuilt from histories, where no token is recorded) by the activity's id,
+    found open in the case's latest run."""
     if task.task_token is not None:
         return client.get_async_activity_handle(task_token=task.task_token)
-    run = await client.get_workflow_handle(task.case_number).fetch_history()
-    activity_id = open_department_task(run.events, task.task_id)
-    if activity_id is None:
-        raise Conflict("task_not_open", "This task was already completed or withdrawn.")
-    return client.get_async_activity_handle(
-        workflow_id=task.case_number, run_id=run.run_id, activity_id=activity_id
-    )
+    # The inbox shows a task as soon as the dispatch step is projected, a moment before the workflow
+    # task that schedules its activity completes: a department quick off the mark waits for it.
+    for pause in (*SCHEDULING_PAUSES, None):
+        run = await client.get_workflow_handle(task.case_number).fetch_history()
+        activity_id = open_department_task(run.events, task.task_id)
+        if activity_id is not None:
+            return client.get_async_activity_handle(
+                workflow_id=task.case_number, run_id=run.run_id, activity_id=activity_id
+            )
+        if pause is not None:
+            await asyncio.sleep(pause)
+    raise Conflict("task_not_open", "This task was already completed or withdrawn.")
 
 
 def open_department_task(events: Sequence[HistoryEvent], task_id: str) -> str | None:
@@ -171,6 +178,8 @@ def _closing_event(event: HistoryEvent) -> int | None:
 
 
 DEPARTMENT_TASK = "department_task"
+# How long a reply waits, in steps, for a just-dispatched task's activity to be scheduled (about 5 s).
+SCHEDULING_PAUSES = (0.1, 0.2, 0.4, 0.8, 1.5, 2.0)
 _ACTIVITY_CLOSED = (
     "activity_task_completed_event_attributes",
     "activity_task_failed_event_attributes",

@@ -7,11 +7,10 @@ same functions.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
-from hotline.loadgen.portal import Portal, UnexpectedResponse
+from hotline.loadgen.portal import Portal
 
 Task = dict[str, Any]
 Result = dict[str, Any]  # an accepted action: the case's status after it and the event's seq
@@ -19,9 +18,6 @@ Result = dict[str, Any]  # an accepted action: the case's status after it and th
 DISPATCHER = "dispatcher"
 VISIT_OPERATOR = "visitor"
 COMMAND_CENTER = "supervisor1"  # level 1: urges and deferral rulings
-COMPLETION_TRIES = 10
-COMPLETION_RETRY_SECONDS = 0.3
-NOT_READY_YET = "409 task_not_open, tried again"
 
 
 async def register(portal: Portal, appeal: dict[str, Any], *, idempotency_key: str) -> dict[str, Any]:
@@ -56,20 +52,10 @@ async def return_task(portal: Portal, task: Task, reason: str) -> None:
 
 
 async def _complete(portal: Portal, task: Task, action: str, body: dict[str, Any]) -> None:
-    """A task that has just appeared may not have its activity running yet, and the API then answers
-    `task_not_open`; a person would try again a moment later, and so does this."""
     user = await portal.department_user(task["department"])
-    for attempt in range(COMPLETION_TRIES):
-        try:
-            await portal.call(
-                user, "POST", f"/tasks/{task['task_id']}/{action}", json=body, expect=(202,), action=action
-            )
-            return
-        except UnexpectedResponse as refused:
-            if refused.code != "task_not_open" or attempt == COMPLETION_TRIES - 1:
-                raise
-            portal.actions[f"{action} {NOT_READY_YET}"] += 1
-            await asyncio.sleep(COMPLETION_RETRY_SECONDS)
+    await portal.call(
+        user, "POST", f"/tasks/{task['task_id']}/{action}", json=body, expect=(202,), action=action
+    )
 
 
 async def request_extension(portal: Portal, task: Task, *, due_at: datetime, reason: str) -> Result:

@@ -12,18 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotline.loadgen import actors, reference
+from hotline.loadgen import reference
 from hotline.loadgen.mix import plan_cases
 from hotline.loadgen.portal import Portal, StillWaiting, UnexpectedResponse
 from hotline.loadgen.story import EXPECTED_REFUSAL, AlreadyLoaded, Case, Story
 
 DEFAULT_CONCURRENCY = 6
 ALREADY_LOADED = "already loaded by an earlier run"
-# The refusals a run expects (counted among the actions): a visit attempt on a case that has just closed
-# as unreachable, and a completion tried before the task's activity was running (tried again).
-EXPECTED_REFUSALS = frozenset(
-    {EXPECTED_REFUSAL, f"reply {actors.NOT_READY_YET}", f"return {actors.NOT_READY_YET}"}
-)
+# The refusal a run expects (counted among the actions): a visit attempt on a case that has just closed
+# as unreachable.
+EXPECTED_REFUSALS = frozenset({EXPECTED_REFUSAL})
 
 # Stages in the order a demo reads them, with the words the summary prints.
 STAGES = {

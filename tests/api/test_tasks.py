@@ -1,9 +1,14 @@
 """Department tasks through the API: own inbox only, one reply only."""
 
+import asyncio
 from typing import Any
 
 import httpx
+from temporalio import activity
 
+from activities.read_model import ReadModelActivities
+from hotline.contracts import Projection
+from hotline.db import SessionFactory
 from tests.helpers import eventually, open_case_with_task
 
 
@@ -82,3 +87,34 @@ async def test_an_attachment_with_a_bad_checksum_is_refused(
         headers=await login("water"),
     )
     assert response.status_code == 422 and "attachments" in response.json()["details"]["fields"][0]["field"]
+
+
+def _slow_to_schedule(real: ReadModelActivities, pause: float) -> Any:
+    """The real projection; when it opens tasks, their workflow task then takes `pause` seconds more to
+    finish, so the inbox shows a task whose activity Temporal has not scheduled yet (a busy worker)."""
+
+    @activity.defn(name="project_case")
+    async def project_case(projection: Projection) -> Projection:
+        written = await real.project(projection)
+        if projection.opened_tasks:
+            await asyncio.sleep(pause)
+        return written
+
+    return project_case
+
+
+async def test_a_reply_sent_before_the_task_is_scheduled_waits_for_it_and_lands(
+    api: httpx.AsyncClient, login: Any, worker_factory: Any, sessions: SessionFactory
+) -> None:
+    async with worker_factory(replace_activities=[_slow_to_schedule(ReadModelActivities(sessions), 1.5)]):
+        number, task_id = await open_case_with_task(api, login)
+        water = await login("water")
+        reply = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
+        assert reply.status_code == 202, reply.text
+        dispatcher = await login("dispatcher")
+
+        async def replied() -> bool:
+            case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
+            return bool(case["status"] == "replied")
+
+        assert await eventually(replied)
