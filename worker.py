@@ -68,11 +68,13 @@ def _activity_name(activity: Callable[..., Any]) -> str:
     return str(activity.__temporal_activity_definition.name)  # type: ignore[attr-defined]
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, replace_activities: Sequence[Callable[..., Any]] = ()) -> None:
     client = await connect(settings)
     engine = create_engine(settings.database_url)
     try:
-        worker = build_worker(client, session_factory(engine), settings)
+        worker = build_worker(
+            client, session_factory(engine), settings, replace_activities=replace_activities
+        )
         logging.getLogger(__name__).info(
             "worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address
         )

@@ -48,8 +48,11 @@ def _spawn(args: list[str], log_file: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _start_dev_server(settings: Settings, logs: Path) -> subprocess.Popen[bytes]:
-    host, port = DEV_SERVER_ADDRESS.split(":")
+def _start_dev_server(
+    settings: Settings, logs: Path, *, ui_port: int | None = DEV_SERVER_UI_PORT
+) -> subprocess.Popen[bytes]:
+    """The dev server at `settings.temporal_address`; `ui_port=None` runs it without the Web UI."""
+    host, port = settings.temporal_address.rsplit(":", 1)
     return _spawn(
         [
             _binary("temporal"),
@@ -67,8 +70,7 @@ def _start_dev_server(settings: Settings, logs: Path) -> subprocess.Popen[bytes]
             host,
             "--port",
             port,
-            "--ui-port",
-            str(DEV_SERVER_UI_PORT),
+            *(["--ui-port", str(ui_port)] if ui_port is not None else ["--headless"]),
             "--namespace",
             settings.temporal_namespace,
             "--log-level",
