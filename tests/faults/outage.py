@@ -98,7 +98,7 @@ class SqliteLock:
 
     def __init__(self, database_url: str) -> None:
         self.worker_url = database_url
-        self._path = make_url(database_url).database
+        self._path = str(make_url(database_url).database)
         self._holder: sqlite3.Connection | None = None
 
     async def cut(self) -> None:

@@ -16,7 +16,7 @@ from tests.faults.checks import (
     timelines,
 )
 from tests.faults.conftest import ReadModel
-from tests.faults.driver import STANDARD_PATH, Driver, Watcher, watching
+from tests.faults.driver import STANDARD_PATH, Driver
 from tests.faults.outage import PostgresCut, outage_for
 from tests.processes import System
 
@@ -33,19 +33,18 @@ async def test_read_model_outage_is_retried_and_loses_nothing(system: System, re
         worker = await system.start_worker(extra_env={"DATABASE_URL": outage.worker_url})
         _api, url = await system.start_api()
         run = uuid.uuid4().hex[:8]
-        async with asyncio.timeout(180), Driver([url], Watcher(read_model.sessions)) as driver:
-            async with watching(driver.watcher):
-                cases = [
-                    asyncio.create_task(driver.standard_path(index, f"faults-{run}-{index}"))
-                    for index in range(CASES)
-                ]
-                await driver.reached("intake", CASES // 3)
-                await outage.cut()
-                at_cut = dict(driver.done)
-                await asyncio.sleep(OUTAGE_SECONDS)
-                failed_during_outage = worker.log.read_text().count(FAILED_ATTEMPT)
-                await outage.restore()
-                numbers = await asyncio.gather(*cases)
+        async with asyncio.timeout(180), Driver([url], read_model.sessions) as driver:
+            cases = [
+                asyncio.create_task(driver.standard_path(index, f"faults-{run}-{index}"))
+                for index in range(CASES)
+            ]
+            await driver.reached("intake", CASES // 3)
+            await outage.cut()
+            at_cut = dict(driver.done)
+            await asyncio.sleep(OUTAGE_SECONDS)
+            failed_during_outage = worker.log.read_text().count(FAILED_ATTEMPT)
+            await outage.restore()
+            numbers = await asyncio.gather(*cases)
 
     assert at_cut.get("closed", 0) < CASES  # the outage came mid-flight
     # The worker's activities did fail while the database was away (and, on PostgreSQL, kept trying to

@@ -22,7 +22,7 @@ from tests.faults.checks import (
 )
 from tests.faults.clocked_worker import SIGN_FOR_SECONDS
 from tests.faults.conftest import ReadModel
-from tests.faults.driver import STANDARD_PATH, Driver, Watcher, watching
+from tests.faults.driver import STANDARD_PATH, Driver
 from tests.helpers import eventually
 from tests.processes import System
 
@@ -69,28 +69,27 @@ async def test_dev_server_restart_loses_no_case_and_no_timer(system: System, rea
     async def all_waiting() -> bool:
         return len(waiting) == WAITING
 
-    async with asyncio.timeout(180), Driver([url], Watcher(sessions)) as driver:
-        async with watching(driver.watcher):
-            cases = [
-                asyncio.create_task(driver.standard_path(index, f"faults-{run}-{index}"))
-                for index in range(MOVING)
-            ] + [
-                asyncio.create_task(
-                    driver.standard_path(index, f"faults-{run}-{index}", before_sign_for=until_sign_for_late)
-                )
-                for index in range(MOVING, MOVING + WAITING)
-            ]
-            await eventually(all_waiting, within=60)
-            await driver.reached("sign_for", MOVING // 4)
+    async with asyncio.timeout(180), Driver([url], sessions) as driver:
+        cases = [
+            asyncio.create_task(driver.standard_path(index, f"faults-{run}-{index}"))
+            for index in range(MOVING)
+        ] + [
+            asyncio.create_task(
+                driver.standard_path(index, f"faults-{run}-{index}", before_sign_for=until_sign_for_late)
+            )
+            for index in range(MOVING, MOVING + WAITING)
+        ]
+        await eventually(all_waiting, within=60)
+        await driver.reached("sign_for", MOVING // 4)
 
-            assert not await _late_events(sessions, waiting), "a sign-for timer ran out before the restart"
-            killed_at = datetime.now(UTC)
-            assert system.dev_server is not None
-            system.dev_server.kill()
-            at_kill = dict(driver.done)
-            await asyncio.sleep(1)
-            await system.restart_dev_server()
-            numbers = await asyncio.gather(*cases)
+        assert not await _late_events(sessions, waiting), "a sign-for timer ran out before the restart"
+        killed_at = datetime.now(UTC)
+        assert system.dev_server is not None
+        system.dev_server.kill()
+        at_kill = dict(driver.done)
+        await asyncio.sleep(1)
+        await system.restart_dev_server()
+        numbers = await asyncio.gather(*cases)
 
     assert at_kill.get("closed", 0) < MOVING  # the restart came mid-flight
     await assert_closed_in_temporal(system.temporal, system.settings.temporal_task_queue, numbers)

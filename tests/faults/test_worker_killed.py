@@ -15,7 +15,7 @@ from tests.faults.checks import (
     timelines,
 )
 from tests.faults.conftest import ReadModel
-from tests.faults.driver import STANDARD_PATH, Driver, Watcher, watching
+from tests.faults.driver import STANDARD_PATH, Driver
 from tests.processes import System
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
@@ -27,17 +27,16 @@ async def test_worker_killed_mid_flight_every_case_closes_once(system: System, r
     worker = await system.start_worker()
     _api, url = await system.start_api()
     run = uuid.uuid4().hex[:8]
-    async with asyncio.timeout(240), Driver([url], Watcher(read_model.sessions)) as driver:
-        async with watching(driver.watcher):
-            cases = [
-                asyncio.create_task(driver.standard_path(index, f"faults-{run}-{index}"))
-                for index in range(CASES)
-            ]
-            await driver.reached("sign_for", CASES // 3)
-            worker.kill()
-            at_kill = dict(driver.done)
-            await system.restart_worker(worker)
-            numbers = await asyncio.gather(*cases)
+    async with asyncio.timeout(240), Driver([url], read_model.sessions) as driver:
+        cases = [
+            asyncio.create_task(driver.standard_path(index, f"faults-{run}-{index}"))
+            for index in range(CASES)
+        ]
+        await driver.reached("sign_for", CASES // 3)
+        worker.kill()
+        at_kill = dict(driver.done)
+        await system.restart_worker(worker)
+        numbers = await asyncio.gather(*cases)
 
     # The kill came while cases were between intake and close, not before or after all of them.
     assert at_kill["intake"] > at_kill.get("closed", 0)
