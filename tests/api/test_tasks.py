@@ -1,17 +1,10 @@
 """Department tasks through the API: own inbox only, one reply only."""
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import httpx
-from temporalio import activity
 
-from activities.read_model import ReadModelActivities
-from hotline.contracts import Projection
-from hotline.db import SessionFactory
-from hotline.enums import EventKind
-from tests.helpers import eventually, new_key, open_case_with_task
+from tests.helpers import eventually, open_case_with_task
 
 
 async def test_another_department_cannot_reply_or_see_the_task(
@@ -90,32 +83,3 @@ async def test_an_attachment_with_a_bad_checksum_is_refused(
     )
     assert response.status_code == 422 and "attachments" in response.json()["details"]["fields"][0]["field"]
 
-
-async def test_a_retry_sent_while_the_first_attempt_still_runs_gets_the_same_answer(
-    api: httpx.AsyncClient, login: Any, sessions: SessionFactory, worker_factory: Callable[..., Any]
-) -> None:
-    """The first sign-for's answer is lost (its projection is slow, the API gives up, the client retries):
-    the retry with the same Idempotency-Key joins the first attempt instead of being refused because the
-    first one has already signed the task."""
-    projecting, release = asyncio.Event(), asyncio.Event()
-    projection = ReadModelActivities(sessions)
-
-    @activity.defn(name="project_case")
-    async def slow_sign_for(step: Projection) -> Projection:
-        if step.event.kind == EventKind.SIGNED_FOR:
-            projecting.set()
-            await release.wait()
-        return await projection.project(step)
-
-    async with worker_factory(replace_activities=[slow_sign_for]):
-        _, task_id = await open_case_with_task(api, login)
-        headers = {**await login("water"), "Idempotency-Key": new_key()}
-        first = asyncio.create_task(api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=headers))
-        await projecting.wait()
-        retry = asyncio.create_task(api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=headers))
-        # Refused at once without the fix; with it, the retry waits for the first attempt to finish.
-        await asyncio.wait({retry}, timeout=3)
-        release.set()
-        answers = [await first, await retry]
-    assert [answer.status_code for answer in answers] == [200, 200], answers[1].text
-    assert answers[0].json() == answers[1].json()

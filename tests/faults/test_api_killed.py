@@ -57,7 +57,7 @@ async def test_api_killed_mid_intake_makes_exactly_one_case_per_key(
         api.kill()
         answers = await asyncio.gather(*first)
         await system.restart_api(api, url)
-        numbers = [await driver.intake(index, key) for index, key in enumerate(keys)]
+        numbers = await asyncio.gather(*(driver.intake(index, key) for index, key in enumerate(keys)))
 
     answered = {
         key: answer.json()["case_number"]
