@@ -50,11 +50,9 @@ class Process:
     start_process: Callable[[], subprocess.Popen[bytes]]
     log: Path
     popen: subprocess.Popen[bytes] | None = None
-    starts: int = 0
 
     def start(self) -> None:
         self.popen = self.start_process()
-        self.starts += 1
 
     @property
     def pid(self) -> int:
@@ -72,15 +70,6 @@ class Process:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.running:
-            assert self.popen is not None
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
     def tail(self, lines: int = 60) -> str:
         if not self.log.exists():

@@ -82,4 +82,3 @@ async def test_an_attachment_with_a_bad_checksum_is_refused(
         headers=await login("water"),
     )
     assert response.status_code == 422 and "attachments" in response.json()["details"]["fields"][0]["field"]
-

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hotline.db import SessionFactory
 from tests.conftest import fresh_database, prepared_sessions
@@ -25,11 +24,6 @@ SYSTEM = pytest.StashKey[System]()
 class ReadModel:
     url: str
     sessions: SessionFactory
-    engine: AsyncEngine
-
-    @property
-    def is_postgresql(self) -> bool:
-        return self.url.startswith("postgresql")
 
 
 def backend() -> str:
@@ -40,7 +34,7 @@ def backend() -> str:
 async def read_model(tmp_path: Path) -> AsyncIterator[ReadModel]:
     async with fresh_database(backend(), tmp_path) as url:
         engine, sessions = await prepared_sessions(url)
-        yield ReadModel(url=url, sessions=sessions, engine=engine)
+        yield ReadModel(url=url, sessions=sessions)
         await engine.dispose()
 
 
