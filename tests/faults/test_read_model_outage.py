@@ -17,14 +17,15 @@ from tests.faults.checks import (
 )
 from tests.faults.conftest import ReadModel
 from tests.faults.driver import STANDARD_PATH, Driver
-from tests.faults.outage import PostgresCut, outage_for
+from tests.faults.outage import PostgresCut, SqliteLock, outage_for
 from tests.processes import System
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(240)]
 
 CASES = 30
-# Longer than SQLite's busy timeout (10 s), so that writes do fail rather than merely wait.
-OUTAGE_SECONDS = 14
+# PostgreSQL behind the cut proxy fails at once; on SQLite the outage must outlast the busy timeout
+# (10 s), or writes merely wait instead of failing.
+OUTAGE_SECONDS = {PostgresCut: 6.0, SqliteLock: 14.0}
 FAILED_ATTEMPT = "Completing activity as failed"  # the SDK's log line for every failed attempt
 
 
@@ -41,7 +42,7 @@ async def test_read_model_outage_is_retried_and_loses_nothing(system: System, re
             await driver.reached("intake", CASES // 3)
             await outage.cut()
             at_cut = dict(driver.done)
-            await asyncio.sleep(OUTAGE_SECONDS)
+            await asyncio.sleep(OUTAGE_SECONDS[type(outage)])
             failed_during_outage = worker.log.read_text().count(FAILED_ATTEMPT)
             await outage.restore()
             numbers = await asyncio.gather(*cases)

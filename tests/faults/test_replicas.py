@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.skipif(backend() != "postgresql", reason="replicas share a PostgreSQL read model"),
 ]
 
-CASES = 40
+CASES = 30
 
 
 async def _identities(client: Client, numbers: list[str]) -> set[str]:
