@@ -88,7 +88,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 log = logging.getLogger(__name__)
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, replace_activities: Sequence[Callable[..., Any]] = ()) -> None:
     """Run until SIGTERM/SIGINT, then shut down gracefully (or raise the worker's fatal error)."""
     # Tracing and the SDK's Prometheus endpoint (docs/observability.md) are this process's to set up.
     provider = tracing.install(settings, service_name="hotline-worker")
@@ -98,7 +98,9 @@ async def run(settings: Settings) -> None:
         stop_requested = _stop_requested_by_signals()
         # Leaving the block calls worker.shutdown(): polling stops, running activities get the graceful
         # timeout, and Temporal hears of the worker leaving, so its cached cases move on elsewhere.
-        async with build_worker(client, session_factory(engine), settings):
+        async with build_worker(
+            client, session_factory(engine), settings, replace_activities=replace_activities
+        ):
             log.info("worker polling %s on %s", settings.temporal_task_queue, settings.temporal_address)
             if settings.worker_metrics_address:
                 log.info("SDK metrics at http://%s/metrics", settings.worker_metrics_address)

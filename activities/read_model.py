@@ -1,7 +1,12 @@
 """The read-model projection: each step of a case writes its timeline event and its changes, once.
 
 Idempotent by (case_number, seq): a retried projection inserts nothing twice, and a case row only moves
-forward (a patch applies only when its event is newer than the last one applied).
+forward (a patch applies only when its event is not older than the last one applied).
+
+A step written again under the same key overwrites the first write. A worker that dies (or whose workflow
+task times out) after its projection ran but before the workflow task completed leaves a write that never
+made it into the history; the next attempt runs the step again with its own clock and activity results
+(another time, another due time), and it is that attempt that the history keeps. The last write wins.
 """
 
 from __future__ import annotations
@@ -91,7 +96,10 @@ async def _insert_event(session: AsyncSession, event: CaseEventRecord) -> None:
         "summary": event.summary,
         "data": event.data,
     }
-    await session.execute(upsert(session, CaseEvent, row, keys=["case_number", "seq"], update=[]))
+    await session.execute(upsert(session, CaseEvent, row, keys=["case_number", "seq"], update=_EVENT_CONTENT))
+
+
+_EVENT_CONTENT = ["kind", "occurred_at", "actor_user", "actor_role", "actor_department", "summary", "data"]
 
 
 async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: CasePatch | None) -> None:
@@ -103,7 +111,7 @@ async def _patch_case(session: AsyncSession, event: CaseEventRecord, patch: Case
             values["deferred_until"] = None
     await session.execute(
         update(Case)
-        .where(col(Case.case_number) == event.case_number, col(Case.last_event_seq) < event.seq)
+        .where(col(Case.case_number) == event.case_number, col(Case.last_event_seq) <= event.seq)
         .values(**values)
     )
 
@@ -121,7 +129,11 @@ async def _open_task(session: AsyncSession, task: TaskAssignment) -> None:
         "assigned_at": task.assigned_at,
         "due_at": task.due_at,
     }
-    await session.execute(upsert(session, Assignment, row, keys=["task_id"], update=[]))
+    # Not the status or the token: those belong to later steps and to the department's task activity.
+    await session.execute(upsert(session, Assignment, row, keys=["task_id"], update=_OPENED_TASK))
+
+
+_OPENED_TASK = ["department_code", "role", "assigned_at", "due_at"]
 
 
 async def _queue_notifications(session: AsyncSession, projection: Projection) -> None:
@@ -138,8 +150,11 @@ async def _queue_notifications(session: AsyncSession, projection: Projection) ->
             "created_at": event.occurred_at,
         }
         await session.execute(
-            upsert(session, OutboxMessage, row, keys=["case_number", "seq", "position"], update=[])
+            upsert(session, OutboxMessage, row, keys=["case_number", "seq", "position"], update=_MESSAGE)
         )
+
+
+_MESSAGE = ["recipient_kind", "recipient", "template", "data", "created_at"]
 
 
 async def _patch_assignment(session: AsyncSession, case_number: str, patch: AssignmentPatch) -> None:

@@ -65,8 +65,11 @@ async def act(
 async def execute(*, client: Client, case_number: str, update: str, action: Action) -> ActionResult:
     handle = client.get_workflow_handle(case_number)
     try:
+        # The request id is also the Update's id: a retry that arrives while the first attempt is still
+        # running (its answer lost to a timeout or a restart) joins that attempt instead of being
+        # validated afresh against the state the first attempt has already changed.
         return await handle.execute_update(
-            update, action, result_type=ActionResult, rpc_timeout=UPDATE_TIMEOUT
+            update, action, id=action.request_id, result_type=ActionResult, rpc_timeout=UPDATE_TIMEOUT
         )
     except WorkflowUpdateRPCTimeoutOrCancelledError:
         raise Unavailable(

@@ -56,11 +56,17 @@ def _spawn(args: list[str], log_file: Path, env: Mapping[str, str] | None = None
 
 
 def _start_dev_server(
-    settings: Settings, logs: Path, *, address: str | None = None, ui_port: int | None = None
+    settings: Settings,
+    logs: Path,
+    *,
+    address: str | None = None,
+    ui_port: int | None = None,
+    headless: bool = False,
 ) -> subprocess.Popen[bytes]:
     """The dev server on a SQLite file in the data directory, where the settings say; the benchmarks
-    and tests pass free ports."""
-    host, port = (address or settings.temporal_dev_server_address).split(":")
+    and tests pass free ports, and `headless` runs it without the Web UI."""
+    host, port = (address or settings.temporal_dev_server_address).rsplit(":", 1)
+    ui = ["--ui-port", str(ui_port or urlsplit(settings.temporal_ui_url).port or DEFAULT_UI_PORT)]
     return _spawn(
         [
             _binary("temporal"),
@@ -78,8 +84,7 @@ def _start_dev_server(
             host,
             "--port",
             port,
-            "--ui-port",
-            str(ui_port or urlsplit(settings.temporal_ui_url).port or DEFAULT_UI_PORT),
+            *(["--headless"] if headless else ui),
             "--namespace",
             settings.temporal_namespace,
             "--log-level",

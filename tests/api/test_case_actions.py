@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 
 from tests.helpers import appeal, eventually, new_key, open_case_with_task
 
@@ -168,3 +169,30 @@ async def test_an_urge_after_close_is_refused(api: httpx.AsyncClient, login: Any
         f"/api/v1/cases/{number}/urge", json={"message": "请加快"}, headers=await login("supervisor1")
     )
     assert urged.status_code == 409 and urged.json()["code"] == "case_closed"
+
+
+async def test_a_retried_visit_that_closed_the_case_gets_its_first_answer(
+    api: httpx.AsyncClient, login: Any, temporal: Client, case_worker: Any
+) -> None:
+    """The visit closes the case; when its answer is lost (a timeout, an API restart) the client sends it
+    again with the same Idempotency-Key and must get that answer, not "the case is closed"."""
+    number, task_id = await open_case_with_task(api, login)
+    water, dispatcher = await login("water"), await login("dispatcher")
+    await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=water)
+    await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
+
+    async def replied() -> bool:
+        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
+        return bool(case["status"] == "replied")
+
+    await eventually(replied)
+    await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
+    visit = {"reached": True, "resolved": True, "rating": "satisfied"}
+    headers = {**await login("visitor"), "Idempotency-Key": new_key()}
+    first = await api.post(f"/api/v1/cases/{number}/visits", json=visit, headers=headers)
+
+    await temporal.get_workflow_handle(number).result()  # the workflow has finished
+    again = await api.post(f"/api/v1/cases/{number}/visits", json=visit, headers=headers)
+    assert first.status_code == 200
+    assert again.status_code == 200, again.text
+    assert again.json() == first.json()
