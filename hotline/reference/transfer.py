@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hotline import reference
-from hotline.enums import DepartmentKind, DispatchMode, Level
+from hotline import directory, reference
+from hotline.enums import DispatchMode
 from hotline.errors import Invalid
-from hotline.models import Category, Department, DispatchRule, District, Street
+from hotline.models import Category, DispatchRule, District, Street
 from hotline.reference import (
     CategoryData,
     DepartmentData,
@@ -155,19 +155,8 @@ async def _districts(session: AsyncSession) -> list[DistrictData]:
 
 
 async def _departments(session: AsyncSession) -> list[DepartmentData]:
-    rows = (await session.execute(select(Department).order_by(col(Department.code)))).scalars()
-    return [
-        DepartmentData(
-            code=d.code,
-            name=d.name,
-            kind=DepartmentKind(d.kind),
-            level=Level(d.level),
-            district=d.district_code,
-            street=d.street_code,
-            active=d.active,
-        )
-        for d in rows
-    ]
+    # The admin directory's reader; its API model has the reference file's fields.
+    return [DepartmentData(**d.model_dump()) for d in await directory.departments(session=session)]
 
 
 async def _categories(session: AsyncSession) -> list[CategoryData]:
