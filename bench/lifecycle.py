@@ -45,6 +45,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=8, help="of each kind first, not counted")
     parser.add_argument("--output", type=Path, default=report.RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, databases)")
+    parser.add_argument(
+        "--postgres",
+        metavar="SERVER_URL",
+        help="read model in a scratch database on this PostgreSQL server (default: SQLite, as make run)",
+    )
     return parser.parse_args(argv)
 
 
@@ -112,7 +117,11 @@ def results(
         report.Target("history events per standard case", history.total, MAX_EVENTS_PER_CASE, False),
     ]
     return {
-        "parameters": report.parameters(args),
+        # The server's address stays out of the results; which kind of read model is what matters.
+        "parameters": {
+            **{k: v for k, v in report.parameters(args).items() if k != "postgres"},
+            "read_model": "postgresql" if args.postgres else "sqlite",
+        },
         "engine_ceiling": ceiling,
         "lifecycle": lifecycle,
         "latency_api": api.summaries(),
@@ -154,7 +163,7 @@ def print_results(results: dict[str, Any]) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    async with running_stack(api=True, engine_worker=True, keep=args.keep) as stack:
+    async with running_stack(api=True, engine_worker=True, keep=args.keep, postgres=args.postgres) as stack:
         results = await measure(stack, args)
     print_results(results)
     results.pop("_targets")

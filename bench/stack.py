@@ -11,12 +11,16 @@ import socket
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import make_url, text
+
 from hotline import launch
+from hotline.db import create_engine
 from hotline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,17 +66,59 @@ def child_environment(settings: Settings, extra: Mapping[str, str]) -> dict[str,
 
 
 @asynccontextmanager
+async def scratch_database(server_url: str | None, directory: Path) -> AsyncIterator[str]:
+    """The read model: a SQLite file in `directory` (the embedded default), or a database of its own on
+    the PostgreSQL server `server_url`, dropped afterwards."""
+    if server_url is None:
+        yield f"sqlite+aiosqlite:///{directory / 'hotline.db'}"
+        return
+    server = make_url(server_url)
+    name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@asynccontextmanager
 async def running_stack(
-    *, api: bool, engine_worker: bool, worker_env: Mapping[str, str] | None = None, keep: bool = False
+    *,
+    api: bool,
+    engine_worker: bool,
+    worker_env: Mapping[str, str] | None = None,
+    keep: bool = False,
+    postgres: str | None = None,
 ) -> AsyncIterator[Stack]:
-    """Everything up, in a temporary directory; stopped (and the directory removed unless `keep`) after."""
+    """Everything up, in a temporary directory; stopped (and the directory removed unless `keep`) after.
+    The read model is SQLite unless `postgres` names a PostgreSQL server."""
     directory = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    async with (
+        scratch_database(postgres, directory) as database_url,
+        _stack_in(directory, database_url, api, engine_worker, worker_env, keep) as stack,
+    ):
+        yield stack
+
+
+@asynccontextmanager
+async def _stack_in(
+    directory: Path,
+    database_url: str,
+    api: bool,
+    engine_worker: bool,
+    worker_env: Mapping[str, str] | None,
+    keep: bool,
+) -> AsyncIterator[Stack]:
     logs = directory / "logs"
     logs.mkdir()
     temporal_port, ui_port, api_port = free_ports(3)
     settings = Settings(
         data_dir=directory,
-        DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'hotline.db'}",
+        DATABASE_URL=database_url,
         temporal_address=f"127.0.0.1:{temporal_port}",
         api_port=api_port,
         _env_file=None,
