@@ -132,7 +132,7 @@ def _start_demo_load(settings: Settings, logs: Path) -> subprocess.Popen[bytes]:
     """The load generator in the background (hotline/loadgen), so the welcome text comes at once."""
     log = logs / "demo-load.log"
     print(
-        f"\nFilling the demo with {settings.demo_cases} cases in the background; progress in {log.resolve()}"
+        f"  filling the demo with {settings.demo_cases} cases in the background; progress in {log.resolve()}"
     )
     url = f"http://{settings.api_host}:{settings.api_port}"
     return _spawn(
@@ -231,9 +231,9 @@ def main() -> None:
             )
         )
         _wait_healthy(f"http://{settings.api_host}:{settings.api_port}/healthz", processes)
-        _print_welcome(settings, settings.temporal_ui_url if embedded else None)
         if fresh and settings.environment == "development" and settings.demo_cases:
             helpers.append(_start_demo_load(settings, logs))
+        _print_welcome(settings, settings.temporal_ui_url if embedded else None)
         while all(p.poll() is None for p in processes):
             time.sleep(1)
         print("A process stopped; see the logs in", logs.resolve())
