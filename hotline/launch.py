@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -181,6 +182,43 @@ def _print_welcome(settings: Settings, ui_url: str | None) -> None:
     print("\nCtrl-C stops everything; the data stays in", settings.data_dir.resolve())
 
 
+def _shut_down(processes: list[subprocess.Popen[bytes]], patience_seconds: float) -> None:
+    """Stop in order; an impatient second Ctrl-C stops the waiting, but still leaves nothing running."""
+    try:
+        _stop(processes, patience_seconds=patience_seconds)
+    except KeyboardInterrupt:
+        print("Stopping at once…")
+        _kill(processes)
+
+
+def ports_in_use(settings: Settings, *, embedded: bool) -> list[str]:
+    """The addresses this launcher would listen on that something else holds already."""
+    wanted = [(settings.api_host, settings.api_port, "HOTLINE_API_PORT")]
+    if embedded:
+        host, port = settings.temporal_dev_server_address.rsplit(":", 1)
+        wanted.append((host, int(port), "HOTLINE_TEMPORAL_DEV_SERVER_ADDRESS"))
+    return [f"{host}:{port} ({setting})" for host, port, setting in wanted if not _can_listen(host, port)]
+
+
+def _can_listen(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        # As the servers themselves do: a port left in TIME_WAIT by an earlier run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _kill(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+    for process in processes:
+        process.wait()
+
+
 def _stop(processes: list[subprocess.Popen[bytes]], *, patience_seconds: float) -> None:
     """SIGTERM each in the reverse order of start, waiting for one before the next: the web app first,
     then the worker, which lets its running activities finish while Temporal is still up to record
@@ -202,6 +240,14 @@ def main() -> None:
     embedded = settings.temporal_address == settings.temporal_dev_server_address
     processes: list[subprocess.Popen[bytes]] = []
     helpers: list[subprocess.Popen[bytes]] = []  # may finish on their own; stopped with the rest
+    busy = ports_in_use(settings, embedded=embedded)
+    if busy:
+        # Another run (or another program) would answer in our place: the health check would pass on it.
+        sys.exit(
+            "Already in use: "
+            + "; ".join(busy)
+            + ". Is another `make run` still running? Stop it, or choose other ports with the settings named."
+        )
     # Ctrl-C must work even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -240,10 +286,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
-        _stop(
-            processes + helpers,
-            patience_seconds=settings.worker_graceful_shutdown_seconds + STOP_MARGIN_SECONDS,
-        )
+        _shut_down(processes + helpers, settings.worker_graceful_shutdown_seconds + STOP_MARGIN_SECONDS)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
-"""`make run`'s Ctrl-C (hotline/launch.py `_stop`): processes stop one at a time in the reverse order of
-their start, so that the worker finishes its activities while Temporal, started first, is still up."""
+"""`make run`'s start and Ctrl-C (hotline/launch.py): ports held by someone else are named before anything
+starts; processes stop one at a time in the reverse order of their start, so that the worker finishes its
+activities while Temporal, started first, is still up; a second Ctrl-C stops the waiting."""
 
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
 
-from hotline.launch import _spawn, _stop
+from hotline.launch import _shut_down, _spawn, _stop, ports_in_use
+from hotline.settings import Settings
 
 # A stand-in process: says it is ready once its SIGTERM handler is in place; on SIGTERM it notes which
 # of the other processes had already finished, takes `linger` seconds, notes it is done and exits 0.
@@ -62,3 +65,41 @@ def test_a_process_that_ignores_sigterm_is_killed_after_the_patience(tmp_path: P
     _wait_ready(stubborn)
     _stop([process], patience_seconds=0.5)
     assert process.returncode == -signal.SIGKILL
+
+
+def test_a_second_ctrl_c_while_waiting_kills_what_is_still_running(tmp_path: Path) -> None:
+    stubborn, other = tmp_path / "stubborn", tmp_path / "other"
+    processes = [
+        _spawn([sys.executable, "-c", IGNORES_SIGTERM, str(me)], tmp_path / f"{me.name}.log")
+        for me in (other, stubborn)
+    ]
+    _wait_ready(stubborn, other)
+    waiting = processes[-1].wait
+
+    def interrupted(timeout: float | None = None) -> int:
+        if timeout is not None:  # the patient wait: the person presses Ctrl-C again
+            raise KeyboardInterrupt
+        return waiting()
+
+    processes[-1].wait = interrupted  # type: ignore[method-assign]
+    _shut_down(processes, patience_seconds=60)
+    assert [p.returncode for p in processes] == [-signal.SIGKILL, -signal.SIGKILL]
+
+
+def test_a_port_someone_else_listens_on_is_named_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        settings = Settings(
+            api_port=taken,
+            temporal_dev_server_address=f"127.0.0.1:{taken}",
+            data_dir=tmp_path,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        assert ports_in_use(settings, embedded=True) == [
+            f"127.0.0.1:{taken} (HOTLINE_API_PORT)",
+            f"127.0.0.1:{taken} (HOTLINE_TEMPORAL_DEV_SERVER_ADDRESS)",
+        ]
+        assert ports_in_use(settings, embedded=False) == [f"127.0.0.1:{taken} (HOTLINE_API_PORT)"]
+    assert ports_in_use(settings, embedded=True) == []
