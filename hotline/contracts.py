@@ -366,6 +366,9 @@ class Decision(Action):
 class ActionResult(BaseModel):
     status: CaseStatus
     seq: int
+    # Set when this action ends the case (the last unreachable visit attempt, a satisfied visit, a
+    # withdrawal): the status turns closed a moment later, once the close itself is recorded.
+    closing: CloseReason | None = None
 
 
 class TaskView(BaseModel):

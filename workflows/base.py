@@ -144,7 +144,8 @@ class CaseBase:
             )
 
     def _remember(self, action: Action) -> ActionResult:
-        result = ActionResult(status=self._status, seq=self._seq)
+        # The answer is not a command: replaying a history compares commands, never Update results.
+        result = ActionResult(status=self._status, seq=self._seq, closing=self._close_reason)
         self._results[action.request_id] = result
         return result
 

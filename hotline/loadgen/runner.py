@@ -15,14 +15,10 @@ from typing import Any
 from hotline.loadgen import reference
 from hotline.loadgen.mix import plan_cases
 from hotline.loadgen.portal import Portal, StillWaiting, UnexpectedResponse
-from hotline.loadgen.story import EXPECTED_REFUSAL, AlreadyLoaded, Case, Story
+from hotline.loadgen.story import AlreadyLoaded, Case, Story
 
 DEFAULT_CONCURRENCY = 6
 ALREADY_LOADED = "already loaded by an earlier run"
-# The refusal a run expects (counted among the actions): a visit attempt on a case that has just closed
-# as unreachable.
-EXPECTED_REFUSALS = frozenset({EXPECTED_REFUSAL})
-
 # Stages in the order a demo reads them, with the words the summary prints.
 STAGES = {
     "closed_at_intake": "closed at intake (consultation answered)",

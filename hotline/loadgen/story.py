@@ -13,7 +13,7 @@ from typing import Any
 
 from hotline.loadgen import actors, texts
 from hotline.loadgen.mix import Behaviour, CasePlan, Depth, VisitOutcome
-from hotline.loadgen.portal import Portal, UnexpectedResponse
+from hotline.loadgen.portal import Portal
 from hotline.loadgen.reference import Reference
 
 Case = dict[str, Any]
@@ -23,7 +23,6 @@ EXTENSION_DAYS = 3
 DEFERRAL_DAYS = 30
 MAX_VISIT_ATTEMPTS = 10  # the server's limits are settings (3 attempts, 2 reopens by default):
 MAX_REOPENS = 5  # a story never loops forever on them
-EXPECTED_REFUSAL = "visit 409 case_closed"  # one attempt too many on a case closed as unreachable
 
 
 class AlreadyLoaded(Exception):
@@ -222,18 +221,10 @@ class Story:
         return await self.portal.wait_case(self.number, status_is("closed"))
 
     async def _unreachable_attempt(self, comment: str) -> bool:
-        """One call nobody answers; False once the case has closed as unreachable. The server's number
-        of attempts is a setting the operator cannot see: the case closes after the last one, and an
-        attempt that arrives just after that is refused as `case_closed`, the one refusal expected."""
-        try:
-            result = await actors.visit(self.portal, self.number, reached=False, comment=comment)
-            self._acted(result)
-        except UnexpectedResponse as refused:
-            if refused.code != "case_closed":
-                raise
-            self.portal.actions[EXPECTED_REFUSAL] += 1
-            return False
-        return bool(result["status"] != "closed")
+        """One call nobody answers; False once it was the last (the answer says the case is closing)."""
+        result = await actors.visit(self.portal, self.number, reached=False, comment=comment)
+        self._acted(result)
+        return result.get("closing") is None
 
     async def _handle_reopened(self) -> None:
         """重办: every department gets the case again and replies; the dispatcher accepts the reply."""

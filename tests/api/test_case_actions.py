@@ -196,3 +196,24 @@ async def test_a_retried_visit_that_closed_the_case_gets_its_first_answer(
     assert first.status_code == 200
     assert again.status_code == 200, again.text
     assert again.json() == first.json()
+
+
+async def test_the_last_unreachable_attempt_says_the_case_is_closing(
+    api: httpx.AsyncClient, login: Any, case_worker: Any, settings: Any
+) -> None:
+    number, task_id = await open_case_with_task(api, login)
+    water, dispatcher, visitor = await login("water"), await login("dispatcher"), await login("visitor")
+    await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
+
+    async def replied() -> bool:
+        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
+        return bool(case["status"] == "replied")
+
+    await eventually(replied)
+    await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
+    answers = [
+        await api.post(f"/api/v1/cases/{number}/visits", json={"reached": False}, headers=visitor)
+        for _ in range(settings.visit_attempts)
+    ]
+    assert [a.status_code for a in answers] == [200] * settings.visit_attempts
+    assert [a.json()["closing"] for a in answers] == [None] * (settings.visit_attempts - 1) + ["unreachable"]
