@@ -28,7 +28,7 @@ from temporalio.client import Client
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from hotline import actions
 from hotline.auth import Principal
-from hotline.contracts import Action
+from hotline.contracts import Action, ActionResult
 from hotline.enums import Role
 from hotline.errors import DomainError, Forbidden
 from hotline.settings import Settings
@@ -73,23 +73,27 @@ class CaseForm:
         back: str | None = None,
         extra_errors: FormErrors | None = None,
         refusal_fields: Callable[[FormErrors], FormErrors] | None = None,
+        closing_done: str | None = None,
     ) -> Response:
         """Parse `data` into `model`, run `action` with it, and redirect to `back` (the case) with the
-        notice `done`; or show the case page again with `form`'s problems. `refusal_fields` renames the
-        fields a service's refusal names to the form's own (`route.lead` → `route_lead`)."""
+        notice `done` (`closing_done` when the action's answer says it ends the case); or show the case
+        page again with `form`'s problems. `refusal_fields` renames the fields a service's refusal names
+        to the form's own (`route.lead` → `route_lead`)."""
         gettext = gettext_for(self.request)
         parsed, errors = forms.parse(model, data, gettext)
         errors = {**errors, **(extra_errors or {})}
         if parsed is None or errors:
             return await self._again(form, errors, 422)
         try:
-            await action(parsed)
+            result = await action(parsed)
         except Forbidden as error:
             return error_page(self.request, error)
         except DomainError as error:
             problems = forms.refusal(error, gettext, english=locale_of(self.request) == "en")
             problems = refusal_fields(problems) if refusal_fields else problems
             return await self._again(form, problems, error.status_code)
+        if closing_done and isinstance(result, ActionResult) and result.closing is not None:
+            done = closing_done
         return redirect(back or f"/cases/{self.case_number}", done=done)
 
     async def update(
@@ -103,6 +107,7 @@ class CaseForm:
         done: str,
         back: str | None = None,
         extra_errors: FormErrors | None = None,
+        closing_done: str | None = None,
         **fields: Any,
     ) -> Response:
         """`act` for a workflow Update whose fields are the API's body model (and `fields` from the path)."""
@@ -119,7 +124,9 @@ class CaseForm:
                 **body.model_dump(),
             )
 
-        return await self.act(form, model, data, run, done=done, back=back, extra_errors=extra_errors)
+        return await self.act(
+            form, model, data, run, done=done, back=back, extra_errors=extra_errors, closing_done=closing_done
+        )
 
     async def _again(self, form: str, errors: FormErrors, status_code: int) -> Response:
         return await case_page(

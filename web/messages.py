@@ -70,6 +70,7 @@ NOTICES = {
     "order_issued": N_("The supervision order is issued."),
     "decided": N_("The decision is recorded."),
     "visited": N_("The return visit is recorded."),
+    "visit_closed": N_("The return visit is recorded, and the case is closed."),
     "rated": N_("Thank you. Your rating is recorded."),
     "saved": N_("Saved."),
     "deleted": N_("Deleted."),

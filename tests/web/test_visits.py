@@ -103,3 +103,23 @@ async def test_an_attempt_then_the_visit_with_the_rating(
     await eventually(lambda: _is(api, visitor, number, "closed"))
     queue = await api.get("/visits", headers=visitor)
     assert f"/cases/{number}#visit" not in queue.text
+
+
+async def test_the_last_unreachable_attempt_says_the_case_is_closed(
+    api: httpx.AsyncClient, login: Any, case_worker: Any, settings: Any
+) -> None:
+    number = await visiting_case(api, login)
+    visitor = await login("visitor")
+    path, page = f"/cases/{number}/visit", f"/cases/{number}"
+    locations = [
+        (await post_form(api, path, visitor, {"reached": "false", "comment": "无人接听"}, page)).headers[
+            "location"
+        ]
+        for _ in range(settings.visit_attempts)
+    ]
+    assert locations == ["/visits?done=visited"] * (settings.visit_attempts - 1) + [
+        "/visits?done=visit_closed"
+    ]
+    queue = await api.get(locations[-1], headers=visitor)
+    assert "回访已记录，工单已办结。" in queue.text
+    await eventually(lambda: _is(api, visitor, number, "closed"))

@@ -66,6 +66,7 @@ async def record_visit(form: VisitForm) -> Response:
         update="visit",
         kind=Visit,
         done="visited",
+        closing_done="visit_closed",
         back="/visits",
         extra_errors=missing,
     )
