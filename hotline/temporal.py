@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from google.protobuf.duration_pb2 import Duration
 from opentelemetry.trace import Tracer
@@ -18,6 +21,8 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 from hotline import search_attributes
 from hotline.observability.tracing import temporal_interceptors
 from hotline.settings import Settings
+
+T = TypeVar("T")
 
 _INDEXED_TYPES = {
     "KEYWORD": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -86,16 +91,31 @@ async def ensure_search_attributes(client: Client) -> list[str]:
 
 async def ensure_retention(client: Client, retention: timedelta) -> None:
     """Keep closed cases' histories for audits (the dev server's default is 24 hours)."""
-    described = await client.workflow_service.describe_namespace(
-        DescribeNamespaceRequest(namespace=client.namespace)
-    )
+    request = DescribeNamespaceRequest(namespace=client.namespace)
+    described = await _patiently(lambda: client.workflow_service.describe_namespace(request))
     if described.config.workflow_execution_retention_ttl.ToTimedelta() >= retention:
         return
-    await client.workflow_service.update_namespace(
-        UpdateNamespaceRequest(
-            namespace=client.namespace,
-            config=NamespaceConfig(
-                workflow_execution_retention_ttl=Duration(seconds=int(retention.total_seconds()))
-            ),
-        )
+    update = UpdateNamespaceRequest(
+        namespace=client.namespace,
+        config=NamespaceConfig(
+            workflow_execution_retention_ttl=Duration(seconds=int(retention.total_seconds()))
+        ),
     )
+    await _patiently(lambda: client.workflow_service.update_namespace(update))
+
+
+# A server just started, or busy, may drop a call: start-up asks again instead of failing.
+_TRANSIENT = (RPCStatusCode.UNAVAILABLE, RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED)
+_PAUSES = (0.2, 0.5, 1.0, 2.0)
+
+
+async def _patiently(call: Callable[[], Awaitable[T]]) -> T:
+    """`call`, asked again after a transient refusal (it must be safe to repeat)."""
+    for pause in _PAUSES:
+        try:
+            return await call()
+        except RPCError as error:
+            if error.status not in _TRANSIENT:
+                raise
+        await asyncio.sleep(pause)
+    return await call()

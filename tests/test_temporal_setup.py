@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from hotline import search_attributes
 from hotline.settings import Settings
-from hotline.temporal import connect, ensure_retention, ensure_search_attributes, tls_config
+from hotline.temporal import _patiently, connect, ensure_retention, ensure_search_attributes, tls_config
 from tests.conftest import BIN
 from tests.devserver import dev_server, local_address
 
@@ -92,3 +92,26 @@ def test_an_api_key_implies_tls_and_nothing_means_plain() -> None:
 def test_a_client_certificate_without_its_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="HOTLINE_TEMPORAL_TLS_KEY go together"):
         Settings(temporal_tls_cert=tmp_path / "client.pem", _env_file=None)  # type: ignore[call-arg]
+
+
+async def test_start_up_calls_are_asked_again_after_a_transient_refusal() -> None:
+    answers: list[object] = [
+        RPCError("operation was canceled", RPCStatusCode.CANCELLED, b""),
+        RPCError("unavailable", RPCStatusCode.UNAVAILABLE, b""),
+        "described",
+    ]
+
+    async def call() -> object:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert await _patiently(call) == "described" and answers == []
+
+    async def refused() -> object:
+        raise RPCError("no such namespace", RPCStatusCode.NOT_FOUND, b"")
+
+    with pytest.raises(RPCError) as error:
+        await _patiently(refused)
+    assert error.value.status == RPCStatusCode.NOT_FOUND
