@@ -19,14 +19,13 @@ from sqlmodel import col, select
 from hotline import directory, reference
 from hotline.enums import DispatchMode
 from hotline.errors import Invalid
-from hotline.models import Category, DispatchRule, District, Street
+from hotline.models import Category, DispatchRule
 from hotline.reference import (
     CategoryData,
     DepartmentData,
     DistrictData,
     ReferenceData,
     RuleData,
-    StreetData,
     SubcategoryData,
 )
 
@@ -137,25 +136,11 @@ def _place_problems(
 
 
 async def _districts(session: AsyncSession) -> list[DistrictData]:
-    districts = (await session.execute(select(District).order_by(col(District.sort_order)))).scalars().all()
-    streets = (await session.execute(select(Street).order_by(col(Street.sort_order)))).scalars().all()
-    return [
-        DistrictData(
-            code=d.code,
-            name=d.name,
-            kind=d.kind,
-            streets=[
-                StreetData(code=s.code, name=s.name, kind=s.kind)
-                for s in streets
-                if s.district_code == d.code
-            ],
-        )
-        for d in districts
-    ]
+    # The directory's readers; their API models have the reference file's fields.
+    return [DistrictData(**d.model_dump()) for d in await directory.places(session=session)]
 
 
 async def _departments(session: AsyncSession) -> list[DepartmentData]:
-    # The admin directory's reader; its API model has the reference file's fields.
     return [DepartmentData(**d.model_dump()) for d in await directory.departments(session=session)]
 
 
