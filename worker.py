@@ -39,6 +39,7 @@ from workflows import ALL_WORKFLOWS
 
 def case_activities(client: Client, sessions: SessionFactory, settings: Settings) -> list[Callable[..., Any]]:
     deadlines = DeadlineActivities(settings)
+    read_model = ReadModelActivities(sessions)
     department_tasks = DepartmentTaskActivities(sessions, client)
     sender = notify.SENDERS[settings.notification_sender]()
     return [
@@ -46,7 +47,8 @@ def case_activities(client: Client, sessions: SessionFactory, settings: Settings
         ArchiveActivities(sessions, client).archive_closed_cases,
         EvaluationActivities(sessions, settings).evaluate_month,
         ReportActivities(sessions, settings).generate_report,
-        ReadModelActivities(sessions).project,
+        read_model.project,
+        read_model.project_steps,
         RoutingActivities(sessions).propose_route,
         department_tasks.department_task,
         department_tasks.withdraw_task,

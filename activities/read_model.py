@@ -42,19 +42,33 @@ class ReadModelActivities:
         await self.apply(projection)
         return projection
 
+    @activity.defn(name="project_steps")
+    async def project_steps(self, steps: list[Projection]) -> list[Projection]:
+        """The steps one workflow task took, written in order in one transaction, and returned (as
+        `project`) so the history carries them."""
+        async with self._sessions() as session:
+            for step in steps:
+                await _write(session, step)
+            await session.commit()
+        return steps
+
     async def apply(self, projection: Projection) -> None:
         """The write itself, also used by the rebuild from history."""
         async with self._sessions() as session:
-            if projection.intake is not None:
-                await _insert_case(session, projection.intake)
-            await _insert_event(session, projection.event)
-            await _patch_case(session, projection.event, projection.case)
-            for task in projection.opened_tasks:
-                await _open_task(session, task)
-            for patch in projection.assignments:
-                await _patch_assignment(session, projection.event.case_number, patch)
-            await _queue_notifications(session, projection)
+            await _write(session, projection)
             await session.commit()
+
+
+async def _write(session: AsyncSession, projection: Projection) -> None:
+    if projection.intake is not None:
+        await _insert_case(session, projection.intake)
+    await _insert_event(session, projection.event)
+    await _patch_case(session, projection.event, projection.case)
+    for task in projection.opened_tasks:
+        await _open_task(session, task)
+    for patch in projection.assignments:
+        await _patch_assignment(session, projection.event.case_number, patch)
+    await _queue_notifications(session, projection)
 
 
 async def _insert_case(session: AsyncSession, intake: CaseIntake) -> None:

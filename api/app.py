@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,6 +38,7 @@ from api.routes import (
     tasks,
     warnings,
 )
+from hotline import case_terms
 from hotline.db import create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.observability import tracing
@@ -84,6 +86,7 @@ def create_app(
             case_number_prefix=settings.case_number_prefix,
             timezone=settings.timezone,
             on_created=app_metrics.count_intake,
+            terms=functools.partial(case_terms.at_intake, settings),
         )
         app_metrics.watch_read_model(app.state.sessions, max_age_seconds=settings.metrics_cache_seconds)
         drain = None

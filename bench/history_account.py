@@ -24,9 +24,9 @@ WHY = {
     "ACTIVITY_TASK_STARTED": "the department task picked up by the worker",
     "ACTIVITY_TASK_COMPLETED": "the department's reply",
     "TIMER_STARTED": "the task's clock: sign-for window, warning; the visit window",
-    "TIMER_CANCELED": "a clock timer stopped by the sign-for, the reply or the visit",
+    "TIMER_CANCELED": "a clock timer the sign-for or reply stopped (the visit window lapses with the case)",
     "TIMER_FIRED": "a clock timer that ran out",
-    "UPSERT_WORKFLOW_SEARCH_ATTRIBUTES": "status, departments, tier, due time for visibility",
+    "UPSERT_WORKFLOW_SEARCH_ATTRIBUTES": "the case status for visibility (replied, visiting, closed)",
     "WORKFLOW_EXECUTION_UPDATE_ACCEPTED": "an action through the API (sign-for, review, visit)",
     "WORKFLOW_EXECUTION_UPDATE_COMPLETED": "the action's answer",
     "WORKFLOW_EXECUTION_STARTED": "intake",
@@ -34,7 +34,10 @@ WHY = {
 }
 
 WHY_NAMED = {
-    "local activity project_case": "one per timeline event, written to the read model (local activity)",
+    "local activity project_steps": "one per workflow task: the steps it took, in one read-model write",
+    "local activity project_case": "one per timeline event (histories before the one-write-per-task patch)",
+    "core_patch": "the one-write-per-task patch's marker, while the patch lives (docs/versioning.md)",
+    "TemporalChangeVersion": "the SDK's upsert that comes with a patch marker, while the patch lives",
     "local activity case_policy": "the clock's policy from settings, once per run (local activity)",
     "local activity compute_due_at": "the due time from the tier and calendar (local activity)",
     "local activity propose_route": "the catalogue's route, when intake did not give one (local activity)",

@@ -22,7 +22,7 @@ from hotline import audit_schemas as schemas
 from hotline import audit_timers, history
 from hotline.audit_clock import Recorded, decode, event_time, read, task_clocks
 from hotline.audit_schemas import TEXT, CaseTimeline, RunInfo, TimelineEntry
-from hotline.contracts import Actor, CaseIntake, CaseOutcome, Projection, TaskAssignment, TaskReply
+from hotline.contracts import Actor, CaseIntake, CaseOutcome, TaskAssignment, TaskReply
 from hotline.enums import TaskResultKind
 
 E = EventType
@@ -64,6 +64,9 @@ class _Run:
         found = []
         for event in events:
             self._follow_workflow_time(event)
+            if event.event_type == E.EVENT_TYPE_MARKER_RECORDED:
+                found += self._steps(event)  # one marker may carry several steps
+                continue
             entry = self._entry(event)
             if entry is not None:
                 found.append(entry)
@@ -90,8 +93,6 @@ class _Run:
         match event.event_type:
             case E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
                 return self._started(event)
-            case E.EVENT_TYPE_MARKER_RECORDED:
-                return self._step(event)
             case E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
                 return self._action(event)
             case E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
@@ -138,26 +139,22 @@ class _Run:
             event, "run_started", "started", actor=intake.registered_by, summary=intake.title, details=details
         )
 
-    def _step(self, event: HistoryEvent) -> TimelineEntry | None:
-        found = history.local_activity(event)
-        if found is None or found[0] != history.PROJECTION_ACTIVITY:
-            return None
-        step = decode(found[1], Projection)
-        if step is None:
-            return None
-        recorded = step.event
-        return self._new(
-            event,
-            "step",
-            recorded.kind.value,
-            actor=recorded.actor,
-            summary=recorded.summary,
-            task_id=schemas.text(recorded.data.get("task_id")),
-            seq=recorded.seq,
-            occurred_at=recorded.occurred_at,
-            notifications=[f"{n.recipient_kind}:{n.recipient} {n.template}" for n in step.notifications],
-            details=schemas.details(recorded.data),
-        )
+    def _steps(self, event: HistoryEvent) -> list[TimelineEntry]:
+        return [
+            self._new(
+                event,
+                "step",
+                step.event.kind.value,
+                actor=step.event.actor,
+                summary=step.event.summary,
+                task_id=schemas.text(step.event.data.get("task_id")),
+                seq=step.event.seq,
+                occurred_at=step.event.occurred_at,
+                notifications=[f"{n.recipient_kind}:{n.recipient} {n.template}" for n in step.notifications],
+                details=schemas.details(step.event.data),
+            )
+            for step in history.steps_of(event)
+        ]
 
     def _action(self, event: HistoryEvent) -> TimelineEntry:
         request = event.workflow_execution_update_accepted_event_attributes.accepted_request.input

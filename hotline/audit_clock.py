@@ -146,16 +146,16 @@ def read(case_history: history.CaseHistory) -> Recorded:
                 intake = decode(event.workflow_execution_started_event_attributes.input, CaseIntake)
                 if intake is not None and intake.carried is not None:
                     policy, tier = intake.carried.policy, intake.carried.tier
-                elif intake is not None and intake.tier:
-                    tier = intake.tier
+                elif intake is not None:
+                    tier = intake.tier or tier
+                    policy = intake.terms.policy if intake.terms is not None else policy
                 continue
             found = history.local_activity(event)
             if found is None:
                 continue
-            name, result = found
-            if name == "case_policy" and (value := decode(result, CasePolicy)) is not None:
+            if found[0] == "case_policy" and (value := decode(found[1], CasePolicy)) is not None:
                 policy = value
-            elif name == history.PROJECTION_ACTIVITY and (step := decode(result, Projection)) is not None:
+            for step in history.steps_of(event):
                 if step.event.kind == EventKind.DISPATCHED and "tier" in step.event.data:
                     tier = int(step.event.data["tier"])
                 steps.append(RecordedStep(step, event.event_id, run, event_time(event)))

@@ -79,6 +79,8 @@ class CaseIntake(BaseModel):
     registered_by: Actor
     route: Route | None = None  # the dispatcher's route; None lets the catalogue decide
     answer: str | None = None  # 直接办结: the operator's answer to a consultation; no dispatch
+    # The clock policy and first due time, fixed at intake when the route is known (see case_terms).
+    terms: CaseTerms | None = None
     # Set when a long case continues as new: the state the next run starts from.
     carried: CarriedState | None = None
 
@@ -112,6 +114,13 @@ class CasePolicy(BaseModel):
 
     def sign_for_window(self, tier: int) -> timedelta:
         return timedelta(minutes=self.sign_for_minutes.get(tier, max(self.sign_for_minutes.values())))
+
+
+class CaseTerms(BaseModel):
+    """What a case dispatched at intake is held to: the policy in force and its first due time."""
+
+    policy: CasePolicy
+    due_at: datetime
 
 
 class TaskAssignment(BaseModel):

@@ -1,7 +1,8 @@
 """A case's Temporal history, the auditor's source of truth, and the case's steps read back out of it.
 
-Every step of a case is written to the read model by the `project_case` local activity, which returns
-the step it wrote; Temporal records that result in the history (a `core_local_activity` marker). So the
+Every step of a case is written to the read model by a local activity that returns the steps it wrote —
+`project_steps`, all the steps of one workflow task, or `project_case`, one step, in histories recorded
+before that — and Temporal records that result in the history (a `core_local_activity` marker). So the
 history alone holds the whole timeline — who did what and when, with every patch to the case and its
 tasks — and the read model can be checked against it or rebuilt from it.
 
@@ -29,6 +30,7 @@ from hotline.errors import NotFound
 
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
 PROJECTION_ACTIVITY = "project_case"
+STEPS_ACTIVITY = "project_steps"
 
 
 @dataclass(frozen=True)
@@ -118,15 +120,23 @@ def _has_value(result: Any) -> bool:
     return result is not None and len(result.payloads) == 1 and result.payloads[0].data not in (b"", b"null")
 
 
+def steps_of(event: HistoryEvent) -> list[Projection]:
+    """The case's steps a history event carries: none, or those one projection wrote."""
+    found = local_activity(event)
+    if found is None or not _has_value(found[1]):
+        return []
+    name, result = found
+    if name == STEPS_ACTIVITY:
+        (steps,) = pydantic_data_converter.payload_converter.from_payloads(
+            list(result.payloads), [list[Projection]]
+        )
+        return list(steps)
+    if name == PROJECTION_ACTIVITY:
+        (step,) = pydantic_data_converter.payload_converter.from_payloads(list(result.payloads), [Projection])
+        return [step]
+    return []
+
+
 def projections(history: CaseHistory) -> list[Projection]:
     """The case's steps in order, as they were written to the read model."""
-    steps = []
-    for event in history.events:
-        found = local_activity(event)
-        if found is None or found[0] != PROJECTION_ACTIVITY or not _has_value(found[1]):
-            continue
-        (projection,) = pydantic_data_converter.payload_converter.from_payloads(
-            list(found[1].payloads), [Projection]
-        )
-        steps.append(projection)
-    return steps
+    return [step for event in history.events for step in steps_of(event)]

@@ -14,6 +14,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +30,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from hotline import routing
 from hotline import search_attributes as sa
-from hotline.contracts import Actor, CaseIntake, Citizen, Place, RouteRequest
+from hotline.contracts import Actor, CaseIntake, CaseTerms, Citizen, Place, Route, RouteRequest
 from hotline.db import insert_for
 from hotline.enums import CaseStatus, Channel
 from hotline.errors import Conflict, Forbidden, Invalid
@@ -52,11 +53,14 @@ class IntakeConfig:
         case_number_prefix: str,
         timezone: str,
         on_created: Callable[[Channel], None] = lambda _channel: None,
+        terms: Callable[[datetime, int], CaseTerms] | None = None,
     ) -> None:
         self.task_queue = task_queue
         self.case_number_prefix = case_number_prefix
         self.zone = ZoneInfo(timezone)
         self.on_created = on_created  # counts new cases for the metrics; not called for a retry
+        # The terms of a case dispatched at intake (received at, tier); None leaves them to the workflow.
+        self.terms = terms
 
 
 async def submit(
@@ -110,6 +114,7 @@ async def submit(
         registered_by=actor,
         route=route,
         answer=case_in.answer,
+        terms=_terms(config, key.created_at, route, case_in),
     )
     if created:
         # Counted when the number is taken: a retry after a failed start finishes this case, not a new one.
@@ -117,6 +122,15 @@ async def submit(
         log.info("case registered from %s as %s", case_in.channel.value, case_in.appeal_type.value)
     await _start_workflow(client, config, intake)
     return IntakeReceipt(case_number=key.case_number, tracking_code=key.tracking_code, created=created)
+
+
+def _terms(
+    config: IntakeConfig, received_at: datetime, route: Route | None, case_in: CaseCreate
+) -> CaseTerms | None:
+    """Fixed now when the case is dispatched at once: the workflow's first step then needs no lookups."""
+    if config.terms is None or route is None or case_in.answer is not None:
+        return None
+    return config.terms(received_at, case_in.tier or route.tier)
 
 
 async def _check_reference(session: AsyncSession, case_in: CaseCreate) -> None:
@@ -201,13 +215,27 @@ async def _start(client: Client, config: IntakeConfig, intake: CaseIntake) -> No
         task_queue=config.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        search_attributes=TypedSearchAttributes(
-            [
-                SearchAttributePair(sa.CASE_STATUS, CaseStatus.REGISTERED.value),
-                SearchAttributePair(sa.CASE_DISTRICT, intake.place.district),
-                SearchAttributePair(sa.CASE_CATEGORY, intake.category),
-                SearchAttributePair(sa.CASE_CHANNEL, intake.channel.value),
-                SearchAttributePair(sa.CASE_ESCALATION_LEVEL, 0),
-            ]
-        ),
+        search_attributes=TypedSearchAttributes(search_attributes_at_start(intake)),
     )
+
+
+def search_attributes_at_start(intake: CaseIntake) -> list[SearchAttributePair[Any]]:
+    """What Temporal's visibility lists the case by. A case with its terms is dispatched by its first
+    workflow task, so it starts with the dispatch's attributes and that task upserts none."""
+    pairs: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(sa.CASE_STATUS, CaseStatus.REGISTERED.value),
+        SearchAttributePair(sa.CASE_DISTRICT, intake.place.district),
+        SearchAttributePair(sa.CASE_CATEGORY, intake.category),
+        SearchAttributePair(sa.CASE_CHANNEL, intake.channel.value),
+        SearchAttributePair(sa.CASE_ESCALATION_LEVEL, 0),
+    ]
+    if intake.terms is None or intake.route is None:
+        return pairs
+    route = intake.route
+    return [
+        SearchAttributePair(sa.CASE_STATUS, CaseStatus.HANDLING.value),
+        *pairs[1:],
+        SearchAttributePair(sa.CASE_DEPARTMENTS, list(dict.fromkeys([route.lead, *route.assisting]))),
+        SearchAttributePair(sa.CASE_TIER, intake.tier or route.tier),
+        SearchAttributePair(sa.CASE_DUE_AT, intake.terms.due_at),
+    ]

@@ -195,7 +195,9 @@ def _payload(raw: dict[str, object]) -> Payload:
 
 
 def history_files(directory: Path) -> list[Path]:
-    return sorted(path for path in directory.glob("*.json") if path.is_file())
+    """Every history file under `directory`, its subdirectories too (the corpus keeps the histories of
+    each patched change in a directory of their own)."""
+    return sorted(path for path in directory.rglob("*.json") if path.is_file())
 
 
 async def replay_for(

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -149,11 +150,14 @@ def settings(database_url: str, task_queue: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def api(
-    settings: Settings, temporal: Client, sessions: SessionFactory
-) -> AsyncIterator[httpx.AsyncClient]:
+def app(settings: Settings, temporal: Client) -> FastAPI:
+    """The real app; `api` runs it. Its state (`app.state.intake_config`, say) is set in the lifespan."""
+    return create_app(settings, temporal=temporal)
+
+
+@pytest.fixture
+async def api(app: FastAPI, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
     """The real app (lifespan and all) behind httpx; no login yet."""
-    app = create_app(settings, temporal=temporal)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hotline.test") as client:

@@ -179,12 +179,14 @@ class System:
         worker.start()
         await self._until(worker, lambda: self._polling(worker.pid))
 
-    async def start_api(self, name: str = "api") -> tuple[Process, str]:
+    async def start_api(
+        self, name: str = "api", *, extra_env: dict[str, str] | None = None
+    ) -> tuple[Process, str]:
         port = free_port()
         api = self._python(
             name,
             ["-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1", "--port", str(port)],
-            {},
+            extra_env or {},
         )
         url = f"http://127.0.0.1:{port}"
         api.start()

@@ -6,11 +6,13 @@ deferral, the task clock) are mixins over this base; the workflow itself is in w
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.workflow import ActivityHandle
 
 with workflow.unsafe.imports_passed_through():
@@ -62,6 +64,33 @@ _MODE_LABELS = {
 _SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 MAX_CARRIED_RESULTS = 200
 
+# Patch (docs/versioning.md): a case's steps written once per workflow task (several in one local
+# activity), its first dispatch on the terms fixed at intake, the visit window left to lapse when the case
+# closes. Histories recorded before it replay the one-activity-per-step path below.
+ONE_WRITE_PER_TASK = "one-write-per-task"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def handler(
+    function: Callable[Concatenate[Any, P], Awaitable[R]],
+) -> Callable[Concatenate[Any, P], Awaitable[R]]:
+    """An Update or signal handler the case counts while it runs, so that its close can tell handlers
+    that only wait for their step to be written from those still at work."""
+
+    @functools.wraps(function)
+    async def counted(self: Any, *args: P.args, **kwargs: P.kwargs) -> R:
+        # By task, not by context: tasks a handler starts (a department's task) are not handlers.
+        running = asyncio.current_task()
+        self._handlers_running.add(running)
+        try:
+            return await function(self, *args, **kwargs)
+        finally:
+            self._handlers_running.discard(running)
+
+    return counted
+
 
 class CaseBase:
     _intake: CaseIntake
@@ -90,6 +119,17 @@ class CaseBase:
     _seq: int
     _results: dict[str, ActionResult]
     _record_lock: asyncio.Lock
+    _outbox: list[Projection]  # steps staged in this workflow task, not yet written
+    _writer: asyncio.Task[None] | None
+    _handlers_running: set[asyncio.Task[Any] | None]
+    _handlers_writing: set[asyncio.Task[Any] | None]  # handlers waiting for nothing but their write
+    # A handler's step that the lifecycle follows up in the same workflow task (the close, the work given
+    # back): the writes wait for the follow-up, so both share one.
+    _follow_up_pending: bool
+    _rulings: set[str]  # returned tasks whose ruling is under way
+
+    def _one_write_per_task(self) -> bool:
+        return workflow.patched(ONE_WRITE_PER_TASK)
 
     async def _due_at(self) -> datetime:
         return await workflow.execute_local_activity(
@@ -116,9 +156,10 @@ class CaseBase:
     def _lead_task(self) -> TaskView:
         return [t for t in self._tasks.values() if t.role == AssignmentRole.LEAD][-1]
 
-    def _set_status(self, status: CaseStatus) -> None:
+    def _set_status(self, status: CaseStatus, *others: SearchAttributeUpdate[Any]) -> None:
+        """The new status, and any other attributes that change with it, in one upsert."""
         self._status = status
-        workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(status.value)])
+        workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(status.value), *others])
 
     async def _wait_while(self, status: CaseStatus) -> None:
         await workflow.wait_condition(lambda: self._status != status or self._close_reason is not None)
@@ -161,9 +202,15 @@ class CaseBase:
         case: CasePatch | None = None,
         assignments: list[AssignmentPatch] | None = None,
         notifications: list[Notification] | None = None,
+        wait: bool = True,
     ) -> None:
-        """Append one event to the case's timeline and apply its changes to the read model."""
-        async with self._record_lock:
+        """Append one event to the case's timeline and apply its changes to the read model.
+
+        Steps taken in one workflow task are written together, by one local activity. `wait=False`
+        stages the step and goes on: a step another part of the case is about to follow (a reply that
+        ends the round, a visit that closes the case) then shares its write."""
+
+        def step() -> Projection:
             opened, self._unprojected = self._unprojected, []
             self._seq += 1
             event = CaseEventRecord(
@@ -175,19 +222,77 @@ class CaseBase:
                 summary=summary,
                 data=data or {},
             )
+            return Projection(
+                event=event,
+                intake=intake,
+                case=case,
+                assignments=assignments or [],
+                notifications=notifications or [],
+                opened_tasks=[self._assignment(task) for task in opened],
+            )
+
+        if self._one_write_per_task():
+            self._outbox.append(step())
+            if self._writer is None or self._writer.done():
+                self._writer = asyncio.ensure_future(self._write_outbox())
+            if wait:
+                await self._written()
+            return
+        async with self._record_lock:
             await workflow.execute_local_activity(
                 "project_case",
-                Projection(
-                    event=event,
-                    intake=intake,
-                    case=case,
-                    assignments=assignments or [],
-                    notifications=notifications or [],
-                    opened_tasks=[self._assignment(task) for task in opened],
-                ),
+                step(),
                 start_to_close_timeout=LOCAL_TIMEOUT,
                 retry_policy=STEP_RETRY,
             )
+
+    async def _written(self) -> None:
+        """Until every step staged so far is in the read model."""
+        if self._writer is None or self._writer.done():
+            return
+        current = asyncio.current_task()
+        if current in self._handlers_running:
+            self._handlers_writing.add(current)
+        try:
+            # Shielded: a handler that stops waiting does not stop the write other steps share.
+            await asyncio.shield(self._writer)
+        finally:
+            self._handlers_writing.discard(current)
+
+    async def _write_outbox(self) -> None:
+        while self._outbox:
+            await self._settle()
+            steps, self._outbox = self._outbox, []
+            await workflow.execute_local_activity(
+                "project_steps",
+                steps,
+                start_to_close_timeout=LOCAL_TIMEOUT,
+                retry_policy=STEP_RETRY,
+            )
+
+    async def _settle(self) -> None:
+        """Let every part of the case that this workflow task woke stage its step first: wait while
+        each pass over the workflow's conditions brings new steps, and while a follow-up is announced."""
+        while True:
+            staged = len(self._outbox)
+            await workflow.wait_condition(lambda: not self._follow_up_pending)
+            if len(self._outbox) == staged:
+                return
+
+    async def _then_follow_up(self) -> None:
+        """End a handler whose step the lifecycle follows up now (the case closes, or work is given
+        back): announce the follow-up, so one write carries both, and wait for it."""
+        self._follow_up_pending = self._one_write_per_task() and (
+            self._close_reason is not None or bool(self._to_reissue)
+        )
+        await self._written()
+
+    def _followed_up(self) -> None:
+        self._follow_up_pending = False
+
+    def _only_writes_left(self) -> bool:
+        """Every running handler has staged its last step and waits only for it to be written."""
+        return self._handlers_running == self._handlers_writing
 
     def _assignment(self, task: TaskView) -> TaskAssignment:
         return TaskAssignment(

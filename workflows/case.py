@@ -11,7 +11,8 @@ refuse a bad action before it reaches the history; a department's reply complete
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         DeferralView,
         Notification,
         OrderView,
+        Projection,
         Route,
         RouteRequest,
         TaskReply,
@@ -58,6 +60,7 @@ from workflows.base import (
     ROUTE_REFUSALS,
     STEP_RETRY,
     CaseBase,
+    handler,
 )
 from workflows.handling import Handling
 from workflows.merging import Merging
@@ -96,6 +99,12 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
         self._results: dict[str, ActionResult] = {}  # request id → first answer, for safe retries
         # Handlers and department tasks record concurrently; the timeline is written in seq order.
         self._record_lock = asyncio.Lock()
+        self._outbox: list[Projection] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._handlers_running: set[asyncio.Task[Any] | None] = set()
+        self._handlers_writing: set[asyncio.Task[Any] | None] = set()
+        self._follow_up_pending = False
+        self._rulings: set[str] = set()
         if intake.carried is not None:
             # Here, not in run: Updates waiting for the new run are validated before run starts.
             self._restore(intake.carried)
@@ -104,10 +113,17 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
     async def run(self, intake: CaseIntake) -> CaseOutcome:
         if intake.carried is not None:
             self._resume()
+        elif intake.answer is not None:
+            await self._register(wait=False)  # written with the answer and the close
+            return await self._resolve_at_intake(intake.answer)
+        elif self._one_write_per_task() and intake.terms is not None and intake.route is not None:
+            # Received with its route and terms: registered and dispatched in one write, and its
+            # search attributes were set when it started.
+            await self._register(wait=False)
+            self._policy = intake.terms.policy
+            await self._dispatch(intake.route, due_at=intake.terms.due_at, announced=True)
         else:
             await self._register()
-            if intake.answer is not None:
-                return await self._resolve_at_intake(intake.answer)
             self._policy = await self._load_policy()
             await self._dispatch(self._intake.route or await self._propose_route())
         lifecycle = asyncio.ensure_future(self._lifecycle())
@@ -125,8 +141,14 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
             await self._wait_while(CaseStatus.REPLIED)  # the dispatcher reviews
             await self._await_visit()  # the visit operator calls back, within the window
             await self._wait_while(CaseStatus.AWAITING_DECISION)  # a supervisor decides
+        if not self._one_write_per_task():
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            return await self._close()
+        # The step that closed the case (a visit, say) is written together with the close.
+        await workflow.wait_condition(self._only_writes_left)
+        outcome = await self._close()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return await self._close()
+        return outcome
 
     def _history_is_long(self) -> bool:
         info = workflow.info()
@@ -137,7 +159,13 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
 
     def _quiet(self) -> bool:
         """No action half-done: no handler running, no event being written, no task unrecorded."""
-        return workflow.all_handlers_finished() and not self._record_lock.locked() and not self._unprojected
+        writing = bool(self._outbox) or (self._writer is not None and not self._writer.done())
+        return (
+            workflow.all_handlers_finished()
+            and not self._record_lock.locked()
+            and not writing
+            and not self._unprojected
+        )
 
     def _carry(self) -> CarriedState:
         return CarriedState(
@@ -213,6 +241,7 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
         )
 
     @workflow.update
+    @handler
     async def withdraw(self, action: Withdraw) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -248,7 +277,7 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Say why the appeal is withdrawn.")
 
-    async def _register(self) -> None:
+    async def _register(self, *, wait: bool = True) -> None:
         intake = self._intake
         await self._record(
             EventKind.REGISTERED,
@@ -256,6 +285,7 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
             f"受理：{intake.title}",
             intake=intake,
             occurred_at=intake.received_at,
+            wait=wait,
         )
 
     async def _load_policy(self) -> CasePolicy:
@@ -278,23 +308,37 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
             ),
         )
 
-    async def _dispatch(self, route: Route) -> None:
+    async def _dispatch(
+        self, route: Route, *, due_at: datetime | None = None, announced: bool = False
+    ) -> None:
+        """Open a task for every department on the route. `announced`: the case started with the
+        dispatch's search attributes (intake.search_attributes), so none is upserted here."""
         self._route = route
         self._tier = self._intake.tier or route.tier
-        due_at = await self._due_at()
+        due_at = due_at or await self._due_at()
         departments = [(route.lead, AssignmentRole.LEAD)] + [
             (d, AssignmentRole.ASSISTING) for d in route.assisting
         ]
         for department, role in departments:
             self._new_task(department, role, due_at)
-        self._set_status(CaseStatus.HANDLING)
-        workflow.upsert_search_attributes(
-            [
+        if announced:
+            self._status = CaseStatus.HANDLING
+        elif self._one_write_per_task():
+            self._set_status(
+                CaseStatus.HANDLING,
                 sa.CASE_DEPARTMENTS.value_set([d for d, _ in departments]),
                 sa.CASE_TIER.value_set(self._tier),
                 sa.CASE_DUE_AT.value_set(due_at),
-            ]
-        )
+            )
+        else:
+            self._set_status(CaseStatus.HANDLING)
+            workflow.upsert_search_attributes(
+                [
+                    sa.CASE_DEPARTMENTS.value_set([d for d, _ in departments]),
+                    sa.CASE_TIER.value_set(self._tier),
+                    sa.CASE_DUE_AT.value_set(due_at),
+                ]
+            )
         await self._record(
             EventKind.DISPATCHED,
             SYSTEM_ACTOR,
@@ -324,6 +368,7 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
             self._intake.registered_by,
             f"直接办结：{answer[:80]}",
             data={"answer": answer},
+            wait=False,
         )
         return await self._close()
 
@@ -338,7 +383,10 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
             case=CasePatch(status=self._status, closed_at=closed_at, close_reason=self._close_reason),
             occurred_at=closed_at,
             notifications=[Notification(recipient_kind="citizen", recipient="citizen", template="closed")],
+            wait=False,
         )
+        self._followed_up()
+        await self._written()
         return CaseOutcome(
             case_number=self._intake.case_number,
             status=self._status,

@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from hotline.enums import AssignmentStatus, CaseStatus, EventKind, Role
     from workflows import refusals
-    from workflows.base import CaseBase
+    from workflows.base import CaseBase, handler
     from workflows.clock import is_live, until
     from workflows.refusals import refuse
 
@@ -33,6 +33,7 @@ class Deferral(CaseBase):
     """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     @workflow.update
+    @handler
     async def request_deferral(self, action: RequestDeferral) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -66,6 +67,7 @@ class Deferral(CaseBase):
             refuse(refusals.REASON_REQUIRED, "A deferral needs a plan.")
 
     @workflow.update
+    @handler
     async def rule_deferral(self, action: RuleDeferral) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -132,4 +134,6 @@ class Deferral(CaseBase):
                 Notification(recipient_kind="department", recipient=d, template="resumed")
                 for d in departments
             ],
+            wait=False,
         )
+        await self._then_follow_up()  # written with the departments' new tasks

@@ -42,11 +42,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusals import refuse
 
 
-from workflows.base import _MODE_LABELS, DEPARTMENT_TASK_TIMEOUT, STEP_RETRY, CaseBase
+from workflows.base import _MODE_LABELS, DEPARTMENT_TASK_TIMEOUT, STEP_RETRY, CaseBase, handler
 
 
 class Handling(TaskClock, CaseBase):
     @workflow.update
+    @handler
     async def sign_for(self, action: SignFor) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -78,6 +79,7 @@ class Handling(TaskClock, CaseBase):
             )
 
     @workflow.update
+    @handler
     async def reroute(self, action: Reroute) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -99,11 +101,20 @@ class Handling(TaskClock, CaseBase):
             refuse(refusals.REASON_REQUIRED, "Say why the case is re-routed.")
 
     @workflow.update
+    @handler
     async def rule_return(self, action: RuleReturn) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
         task = self._tasks[action.task_id]
         self._awaiting_ruling.discard(task.task_id)
+        self._rulings.add(task.task_id)  # until its new task is open, the round is not over
+        try:
+            await self._rule_return(action, task)
+        finally:
+            self._rulings.discard(task.task_id)
+        return self._remember(action)
+
+    async def _rule_return(self, action: RuleReturn, task: TaskView) -> None:
         patch = AssignmentPatch(task_id=task.task_id, return_justified=action.justified)
         if action.justified:
             assert action.route is not None
@@ -129,7 +140,6 @@ class Handling(TaskClock, CaseBase):
                     )
                 ],
             )
-        return self._remember(action)
 
     @rule_return.validator
     def _validate_rule_return(self, action: RuleReturn) -> None:
@@ -144,6 +154,7 @@ class Handling(TaskClock, CaseBase):
             refuse(refusals.ROUTE_REQUIRED, "A justified return needs the route the case goes to instead.")
 
     @workflow.update
+    @handler
     async def request_extension(self, action: RequestExtension) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -182,6 +193,7 @@ class Handling(TaskClock, CaseBase):
             refuse(refusals.REASON_REQUIRED, "Say why the department needs more time.")
 
     @workflow.update
+    @handler
     async def rule_extension(self, action: RuleExtension) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -229,7 +241,10 @@ class Handling(TaskClock, CaseBase):
             f"重新交办 {len(opened)} 个承办单位",
             data={"opened": [t.task_id for t in opened], "due_at": due_at.isoformat()},
             case=CasePatch(due_at=due_at),
+            wait=False,
         )
+        self._followed_up()
+        await self._written()
 
     def _role_of(self, department: str) -> AssignmentRole:
         return (
@@ -265,6 +280,8 @@ class Handling(TaskClock, CaseBase):
             return False
         if self._close_reason is not None:
             return True
+        if self._rulings and self._one_write_per_task():
+            return False  # a ruled return's new task is about to open (before the patch: "replied" at once)
         return not self._awaiting_ruling and self._status not in (CaseStatus.MERGED, CaseStatus.DEFERRED)
 
     async def _department_task(self, task: TaskView) -> None:
@@ -308,6 +325,7 @@ class Handling(TaskClock, CaseBase):
         if task.role == AssignmentRole.LEAD:
             self._reply_text = reply.text
         await clock  # its timers end as soon as the task is no longer live
+        # Not waited for: when this reply ends the round, "awaiting review" shares its write.
         await self._record(
             EventKind.REPLIED,
             reply.actor,
@@ -329,6 +347,7 @@ class Handling(TaskClock, CaseBase):
                     outcome=reply.outcome,
                 )
             ],
+            wait=False,
         )
 
     async def _returned(self, task: TaskView, reply: TaskReply, clock: asyncio.Future[None]) -> None:

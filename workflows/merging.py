@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from hotline.enums import AssignmentStatus, CaseStatus, EventKind, Role
     from workflows import refusals
-    from workflows.base import CaseBase
+    from workflows.base import CaseBase, handler
     from workflows.clock import is_live
     from workflows.refusals import refuse
 
@@ -34,6 +34,7 @@ class Merging(CaseBase):
     """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     @workflow.update
+    @handler
     async def merge_into(self, action: MergeInto) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -81,6 +82,7 @@ class Merging(CaseBase):
             refuse(refusals.REASON_REQUIRED, "Say why the appeals are the same.")
 
     @workflow.signal
+    @handler
     async def merged_in(self, merged: MergedCase) -> None:
         self._merged.append(merged.case_number)
         await self._record(
@@ -91,6 +93,7 @@ class Merging(CaseBase):
         )
 
     @workflow.signal
+    @handler
     async def primary_replied(self, reply: PrimaryReply) -> None:
         if self._status != CaseStatus.MERGED:
             return
@@ -105,6 +108,7 @@ class Merging(CaseBase):
         )
 
     @workflow.signal
+    @handler
     async def primary_withdrawn(self, reply: PrimaryReply) -> None:
         if self._status != CaseStatus.MERGED:
             return
@@ -117,7 +121,9 @@ class Merging(CaseBase):
             f"主单 {reply.primary} 已撤单，恢复办理",
             data={"primary": reply.primary},
             case=CasePatch(status=self._status),
+            wait=False,
         )
+        await self._then_follow_up()  # written with the departments' new tasks
 
     async def _tell_merged(self, signal: str) -> None:
         """Pass the primary's outcome to every merged case."""

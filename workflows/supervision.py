@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from hotline.enums import CaseStatus, EventKind, Role
     from workflows import refusals
-    from workflows.base import CaseBase
+    from workflows.base import CaseBase, handler
     from workflows.clock import is_live
     from workflows.refusals import refuse
 
@@ -27,6 +27,7 @@ class Supervision(CaseBase):
     """A part of CaseWorkflow, over the state and helpers of CaseBase."""
 
     @workflow.update
+    @handler
     async def urge(self, action: Urge) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -56,6 +57,7 @@ class Supervision(CaseBase):
             refuse(refusals.REASON_REQUIRED, "An urge needs a message.")
 
     @workflow.update
+    @handler
     async def issue_order(self, action: IssueOrder) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -94,6 +96,7 @@ class Supervision(CaseBase):
             refuse(refusals.REASON_REQUIRED, "A supervision order needs instructions.")
 
     @workflow.update
+    @handler
     async def answer_order(self, action: AnswerOrder) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]

@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusals import refuse
 
 
-from workflows.base import _SATISFIED, CaseBase
+from workflows.base import _SATISFIED, CaseBase, handler
 from workflows.deferral import Deferral
 from workflows.merging import Merging
 
@@ -44,6 +44,7 @@ _RATING_LABELS = {
 
 class ReviewAndVisit(Merging, Deferral, CaseBase):
     @workflow.update
+    @handler
     async def review(self, action: Review) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -63,7 +64,9 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
                 f"审核退回：{action.reason}",
                 data={"task_id": task.task_id, "department": task.department, "reason": action.reason},
                 case=CasePatch(status=self._status),
+                wait=False,
             )
+            await self._then_follow_up()  # written with the department's new task
         return self._remember(action)
 
     @review.validator
@@ -78,6 +81,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
             refuse(refusals.TASK_NOT_FOUND, f"No task {action.task_id} on this case.")
 
     @workflow.update
+    @handler
     async def visit(self, action: Visit) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -85,6 +89,8 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
             await self._visit_not_reached(action)
         else:
             await self._visit_reached(action)
+        # A visit that ends the case is written with the close; one that reopens it, with the new tasks.
+        await self._then_follow_up()
         return self._remember(action)
 
     @visit.validator
@@ -101,6 +107,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
             refuse(refusals.INCOMPLETE_VISIT, "A reached citizen's visit needs both 'resolved' and 'rating'.")
 
     @workflow.update
+    @handler
     async def decide(self, action: Decision) -> ActionResult:
         if action.request_id in self._results:
             return self._results[action.request_id]
@@ -115,6 +122,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
                 "reason": action.reason,
             },
             case=CasePatch(deferred_until=action.defer_until) if action.defer_until else None,
+            wait=False,
         )
         if action.close_as_is:
             self._close_reason = CloseReason.SUPERVISOR_DECISION
@@ -130,6 +138,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
         else:
             self._to_reissue = self._departments()
             self._set_status(CaseStatus.HANDLING)
+        await self._then_follow_up()  # closing or reopening: written with what follows
         return self._remember(action)
 
     @decide.validator
@@ -148,15 +157,31 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
     async def _await_visit(self) -> None:
         if self._status != CaseStatus.VISITING or self._close_reason is not None:
             return
-        deadline = workflow.now() + self._policy.visit_window
-        if await until(
-            deadline, lambda: self._status != CaseStatus.VISITING or self._close_reason is not None
+        if self._one_write_per_task():
+            if await self._visit_window_passes():
+                return
+        elif await until(
+            workflow.now() + self._policy.visit_window,
+            lambda: self._status != CaseStatus.VISITING or self._close_reason is not None,
         ):
             return
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._status == CaseStatus.VISITING and self._close_reason is None:
             self._close_reason = CloseReason.UNREACHABLE
             await self._record(EventKind.VISIT_EXPIRED, SYSTEM_ACTOR, "回访期限已过，按无法联系办结")
+
+    async def _visit_window_passes(self) -> bool:
+        """Wait out the visit window; True when the visit (or anything else) ended it first. A visit
+        that closes the case leaves the window's timer to end with the case: no cancellation recorded."""
+        window = asyncio.ensure_future(workflow.sleep(self._policy.visit_window))
+        await workflow.wait_condition(
+            lambda: window.done() or self._status != CaseStatus.VISITING or self._close_reason is not None
+        )
+        if window.done():
+            return False
+        if self._close_reason is None:
+            window.cancel()  # the case goes on (reopened, awaiting a decision): the timer must not fire
+        return True
 
     async def _visit_not_reached(self, action: Visit) -> None:
         self._visit_attempts += 1
@@ -168,6 +193,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
             action.actor,
             f"回访未接通（第{self._visit_attempts}次）" + ("，按无法联系办结" if gave_up else ""),
             data={"attempt": self._visit_attempts, "comment": action.comment},
+            wait=False,
         )
 
     async def _visit_reached(self, action: Visit) -> None:
@@ -180,6 +206,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
             f"回访：{'已解决' if action.resolved else '未解决'}，{_RATING_LABELS[action.rating]}",
             data={"resolved": action.resolved, "rating": action.rating.value, "comment": action.comment},
             case=CasePatch(rating=action.rating, resolved=action.resolved),
+            wait=False,
         )
         if satisfied:
             self._close_reason = CloseReason.VISITED
@@ -193,6 +220,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
                 notifications=[
                     Notification(recipient_kind="supervisor", recipient="1", template="awaiting_decision")
                 ],
+                wait=False,
             )
         else:
             self._reopens += 1
@@ -204,4 +232,5 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
                 f"重办（第{self._reopens}次）",
                 data={"reopen": self._reopens},
                 case=CasePatch(status=self._status, reopen_count=self._reopens),
+                wait=False,
             )

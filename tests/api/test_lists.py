@@ -4,8 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
-from tests.clock import fast_clock
+from tests.clock import at_intake, fast_clock
 from tests.helpers import PROPERTY_CERTIFICATE, appeal, eventually, new_key
 
 
@@ -87,7 +88,7 @@ async def test_the_review_and_visit_queues(api: httpx.AsyncClient, login: Any, c
 
 
 async def test_supervisors_see_escalations_from_their_own_level_up(
-    api: httpx.AsyncClient, login: Any, worker_factory: Callable[..., Any]
+    app: FastAPI, api: httpx.AsyncClient, login: Any, worker_factory: Callable[..., Any]
 ) -> None:
     dispatcher, level1, level3 = (
         await login("dispatcher"),
@@ -95,6 +96,7 @@ async def test_supervisors_see_escalations_from_their_own_level_up(
         await login("supervisor3"),
     )
     clock = fast_clock(due_seconds=1, sign_for_seconds=30, escalation_seconds=(60, 60))
+    at_intake(app, clock)
     async with worker_factory(replace_activities=clock):
         number = await _register(api, dispatcher, appeal())
 

@@ -93,14 +93,14 @@ def _slow_to_schedule(real: ReadModelActivities, pause: float) -> Any:
     """The real projection; when it opens tasks, their workflow task then takes `pause` seconds more to
     finish, so the inbox shows a task whose activity Temporal has not scheduled yet (a busy worker)."""
 
-    @activity.defn(name="project_case")
-    async def project_case(projection: Projection) -> Projection:
-        written = await real.project(projection)
-        if projection.opened_tasks:
+    @activity.defn(name="project_steps")
+    async def project_steps(steps: list[Projection]) -> list[Projection]:
+        written = await real.project_steps(steps)
+        if any(step.opened_tasks for step in steps):
             await asyncio.sleep(pause)
         return written
 
-    return project_case
+    return project_steps
 
 
 async def test_a_reply_sent_before_the_task_is_scheduled_waits_for_it_and_lands(

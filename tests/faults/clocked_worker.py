@@ -8,6 +8,7 @@ nothing else comes due during a test.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 
@@ -17,6 +18,12 @@ from tests.clock import fast_clock
 
 SIGN_FOR_SECONDS = "FAULTS_SIGN_FOR_SECONDS"
 DAY_SECONDS = 24 * 3600.0
+
+
+def api_env(sign_for_seconds: float) -> dict[str, str]:
+    """The same sign-for window for the API, which fixes a case's terms at intake (from its settings)."""
+    minutes = {tier: sign_for_seconds / 60 for tier in (1, 3, 7, 11)}
+    return {"HOTLINE_SIGN_FOR_MINUTES": json.dumps(minutes)}
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from tests.faults.checks import (
     kinds,
     timelines,
 )
-from tests.faults.clocked_worker import SIGN_FOR_SECONDS
+from tests.faults.clocked_worker import SIGN_FOR_SECONDS, api_env
 from tests.faults.conftest import ReadModel
 from tests.faults.driver import STANDARD_PATH, Driver
 from tests.helpers import eventually
@@ -57,7 +57,7 @@ async def test_dev_server_restart_loses_no_case_and_no_timer(system: System, rea
         module="tests.faults.clocked_worker",
         extra_env={SIGN_FOR_SECONDS: str(SIGN_FOR_WINDOW.total_seconds())},
     )
-    _api, url = await system.start_api()
+    _api, url = await system.start_api(extra_env=api_env(SIGN_FOR_WINDOW.total_seconds()))
     sessions = read_model.sessions
     run = uuid.uuid4().hex[:8]
     waiting: list[str] = []

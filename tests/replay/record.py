@@ -4,6 +4,7 @@ Web UI's download give, and what `WorkflowHistory.from_json` reads).
 
     .venv/bin/python -m tests.replay.record                 # every path (about a minute)
     .venv/bin/python -m tests.replay.record merged_duplicate  # only these paths
+    .venv/bin/python -m tests.replay.record --patch one-write-per-task  # into tests/histories/<patch id>/
 
 It starts its own dev server (the `temporal` binary from the venv) and a throwaway SQLite read model, runs
 the real worker with the fast test clock (`tests/clock.py`) and drives each case with `CaseDriver`, as
@@ -39,11 +40,12 @@ from hotline.contracts import (
     IssueOrder,
     MergeInto,
     RequestDeferral,
+    Route,
     RuleDeferral,
     Urge,
     Withdraw,
 )
-from hotline.enums import AppealType, CaseStatus, Rating, Role
+from hotline.enums import AppealType, CaseStatus, DispatchMode, Level, Rating, Role
 from hotline.history import fetch
 from hotline.settings import Settings
 from tests.clock import fast_clock
@@ -87,6 +89,17 @@ Scenario = Callable[[Recording], Awaitable[dict[str, str]]]  # → {file stem: w
 
 async def standard_closed_satisfied(r: Recording) -> dict[str, str]:
     handle = await r.start()
+    await r.driver.handle_to_reply(handle)
+    await r.review_and_visit(handle)
+    return {r.path: handle.id}
+
+
+async def dispatched_at_intake(r: Recording) -> dict[str, str]:
+    """As the API starts a case whose route it knows: route and terms in the input (hotline.intake)."""
+    intake = case_intake(case_number=r.number())
+    route = Route(mode=DispatchMode.DIRECT, lead="company.water", level=Level.CITY, tier=3)
+    terms = fast_clock(**DEFAULT_CLOCK).terms(intake.received_at, route.tier)
+    handle = await r.driver.start(intake.model_copy(update={"route": route, "terms": terms}))
     await r.driver.handle_to_reply(handle)
     await r.review_and_visit(handle)
     return {r.path: handle.id}
@@ -349,6 +362,7 @@ DEFAULT_CLOCK: dict[str, Any] = {}
 # path → (scenario, fast-clock arguments)
 PATHS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "standard_closed_satisfied": (standard_closed_satisfied, DEFAULT_CLOCK),
+    "dispatched_at_intake": (dispatched_at_intake, DEFAULT_CLOCK),
     "return_unjustified_then_replied": (return_unjustified_then_replied, DEFAULT_CLOCK),
     "return_justified_rerouted": (return_justified_rerouted, DEFAULT_CLOCK),
     "reroute_by_dispatcher": (reroute_by_dispatcher, DEFAULT_CLOCK),
@@ -432,11 +446,18 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("paths", nargs="*", help=f"paths to record (default: all): {', '.join(PATHS)}")
+    parser.add_argument(
+        "--patch",
+        metavar="ID",
+        help="record into tests/histories/<ID>/: the histories of a workflow.patched change, beside "
+        "those recorded before it",
+    )
     arguments = parser.parse_args()
     unknown = sorted(set(arguments.paths) - set(PATHS))
     if unknown:
         parser.error(f"unknown paths: {', '.join(unknown)}")
-    asyncio.run(record(list(arguments.paths) or list(PATHS)))
+    directory = HISTORIES / arguments.patch if arguments.patch else HISTORIES
+    asyncio.run(record(list(arguments.paths) or list(PATHS), directory))
 
 
 if __name__ == "__main__":

@@ -30,9 +30,22 @@ REQUIRED = {
 }
 
 
+# Each patched change's histories, recorded by the code that introduced it (docs/versioning.md).
+PATCHES = {"one-write-per-task": REQUIRED | {"dispatched_at_intake"}}
+
+
+def _stems(directory: Path) -> set[str]:
+    return {path.name.split(".")[0] for path in directory.glob("*.json")}
+
+
 def test_the_corpus_has_every_lifecycle_path() -> None:
-    stems = {path.name.split(".")[0] for path in history_files(HISTORIES)}
-    assert stems >= REQUIRED, sorted(REQUIRED - stems)
+    assert _stems(HISTORIES) >= REQUIRED, sorted(REQUIRED - _stems(HISTORIES))
+
+
+@pytest.mark.parametrize("patch", sorted(PATCHES))
+def test_the_corpus_has_every_lifecycle_path_after_each_patch(patch: str) -> None:
+    stems = _stems(HISTORIES / patch)
+    assert stems >= PATCHES[patch], sorted(PATCHES[patch] - stems)
 
 
 async def test_every_recorded_history_replays_with_the_current_code() -> None:

@@ -175,11 +175,13 @@ async def _record(
 
 
 def _patch_markers(history: WorkflowHistory) -> int:
+    """Markers of this test's patch (the workflow has patches of its own)."""
     return sum(
         1
         for e in history.events
         if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
         and e.marker_recorded_event_attributes.marker_name == "core_patch"
+        and PATCH.encode() in e.marker_recorded_event_attributes.SerializeToString()
     )
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from fastapi import FastAPI
 
-from tests.clock import fast_clock
+from tests.clock import at_intake, fast_clock
 from tests.helpers import eventually, new_key, open_case_with_task
 
 Headers = dict[str, str]
@@ -113,9 +114,10 @@ async def test_a_deferral_request_waits_on_the_board_until_ruled(
 
 
 async def test_late_cases_show_on_the_board_by_level_with_how_late(
-    api: httpx.AsyncClient, login: Any, worker_factory: Callable[..., Any]
+    app: FastAPI, api: httpx.AsyncClient, login: Any, worker_factory: Callable[..., Any]
 ) -> None:
     clock = fast_clock(due_seconds=1, sign_for_seconds=30, escalation_seconds=(600, 600))
+    at_intake(app, clock)
     async with worker_factory(replace_activities=clock):
         number, _ = await open_case_with_task(api, login)
         supervisor = await login("supervisor1")
@@ -136,9 +138,11 @@ async def test_late_cases_show_on_the_board_by_level_with_how_late(
 
 
 async def test_a_decision_after_the_reopen_limit(
-    api: httpx.AsyncClient, login: Any, worker_factory: Callable[..., Any]
+    app: FastAPI, api: httpx.AsyncClient, login: Any, worker_factory: Callable[..., Any]
 ) -> None:
-    async with worker_factory(replace_activities=fast_clock(reopen_limit=0, due_seconds=3600)):
+    clock = fast_clock(reopen_limit=0, due_seconds=3600)
+    at_intake(app, clock)
+    async with worker_factory(replace_activities=clock):
         number, task_id = await open_case_with_task(api, login)
         water, dispatcher = await login("water"), await login("dispatcher")
         visitor, supervisor = await login("visitor"), await login("supervisor3")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, select
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import TypedSearchAttributes
 
 from hotline.contracts import (
     ActionResult,
@@ -25,6 +26,7 @@ from hotline.contracts import (
 )
 from hotline.db import SessionFactory
 from hotline.enums import AssignmentStatus, Rating, Role, TaskResultKind
+from hotline.intake import search_attributes_at_start
 from hotline.models import Assignment, CaseEvent
 from tests.helpers import case_intake, eventually
 from workflows import CaseWorkflow
@@ -49,7 +51,11 @@ class CaseDriver:
     async def start(self, intake: CaseIntake | None = None) -> WorkflowHandle:
         intake = intake or case_intake()
         return await self.client.start_workflow(
-            CaseWorkflow.run, intake, id=intake.case_number, task_queue=self.task_queue
+            CaseWorkflow.run,
+            intake,
+            id=intake.case_number,
+            task_queue=self.task_queue,
+            search_attributes=TypedSearchAttributes(search_attributes_at_start(intake)),
         )
 
     async def open_tasks(self, case_number: str, expected: int) -> list[Assignment]:

@@ -61,6 +61,13 @@ async def test_an_unjustified_return_goes_back_to_the_same_department_and_counts
         "管网不归我公司",
         False,
     )
+    # The ruling opens the new task before the round could end: the case never waits for a review
+    # while a department still holds the work (it used to flash "awaiting review" during the ruling).
+    assert (await _state(handle)).status == CaseStatus.HANDLING
+    assert await driver.kinds(handle.id) == ["registered", "dispatched", "returned", "return_ruled"]
+    with pytest.raises(WorkflowUpdateFailedError) as early:
+        await driver.review(handle)
+    assert _refusal(early.value) == "wrong_state"
     await driver.reply(again)
     await eventually(lambda: _is(handle, CaseStatus.REPLIED))
 
@@ -79,6 +86,8 @@ async def test_a_justified_return_sends_the_case_to_the_right_department(
     [new] = await driver.open_tasks(handle.id, 1)
     assert new.department_code == "company.realestate"
     assert (await _state(handle)).route.lead == "company.realestate"
+    assert (await _state(handle)).status == CaseStatus.HANDLING
+    assert "awaiting_review" not in await driver.kinds(handle.id)
 
 
 async def test_a_return_while_an_extension_is_pending_leaves_nothing_to_rule(
