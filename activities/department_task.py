@@ -12,7 +12,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from hotline.contracts import TaskAssignment, TaskReply, TaskWithdrawal
-from hotline.db import SessionFactory, upsert
+from hotline.db import SessionFactory, WriteTurns, upsert
 from hotline.enums import AssignmentStatus
 from hotline.models import Assignment
 
@@ -20,6 +20,7 @@ from hotline.models import Assignment
 class DepartmentTaskActivities:
     def __init__(self, sessions: SessionFactory, client: Client) -> None:
         self._sessions = sessions
+        self._writes = WriteTurns(sessions)
         self._client = client
 
     @activity.defn(name="department_task")
@@ -34,7 +35,7 @@ class DepartmentTaskActivities:
             "assigned_at": assignment.assigned_at,
             "due_at": assignment.due_at,
         }
-        async with self._sessions() as session:
+        async with self._writes.session() as session:
             await session.execute(upsert(session, Assignment, row, keys=["task_id"], update=["task_token"]))
             await session.commit()
         activity.raise_complete_async()

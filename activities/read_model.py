@@ -26,7 +26,7 @@ from hotline.contracts import (
     Projection,
     TaskAssignment,
 )
-from hotline.db import SessionFactory, upsert
+from hotline.db import SessionFactory, WriteTurns, upsert
 from hotline.enums import AssignmentStatus, CaseStatus
 from hotline.models import Assignment, Case, CaseEvent, OutboxMessage
 
@@ -34,6 +34,7 @@ from hotline.models import Assignment, Case, CaseEvent, OutboxMessage
 class ReadModelActivities:
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
+        self._writes = WriteTurns(sessions)
 
     @activity.defn(name="project_case")
     async def project(self, projection: Projection) -> Projection:
@@ -46,7 +47,7 @@ class ReadModelActivities:
     async def project_steps(self, steps: list[Projection]) -> list[Projection]:
         """The steps one workflow task took, written in order in one transaction, and returned (as
         `project`) so the history carries them."""
-        async with self._sessions() as session:
+        async with self._writes.session() as session:
             for step in steps:
                 await _write(session, step)
             await session.commit()
@@ -54,7 +55,7 @@ class ReadModelActivities:
 
     async def apply(self, projection: Projection) -> None:
         """The write itself, also used by the rebuild from history."""
-        async with self._sessions() as session:
+        async with self._writes.session() as session:
             await _write(session, projection)
             await session.commit()
 

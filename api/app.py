@@ -39,7 +39,7 @@ from api.routes import (
     warnings,
 )
 from hotline import case_terms
-from hotline.db import create_engine, session_factory
+from hotline.db import WriteTurns, create_engine, session_factory
 from hotline.intake import IntakeConfig
 from hotline.observability import tracing
 from hotline.observability.logs import configure_logging
@@ -87,6 +87,7 @@ def create_app(
             timezone=settings.timezone,
             on_created=app_metrics.count_intake,
             terms=functools.partial(case_terms.at_intake, settings),
+            write_turns=WriteTurns(app.state.sessions),
         )
         app_metrics.watch_read_model(app.state.sessions, max_age_seconds=settings.metrics_cache_seconds)
         drain = None

@@ -5,7 +5,10 @@ SQLite (the embedded default) and PostgreSQL (production) run the same code and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,6 +67,42 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+_TURNS: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+class WriteTurns:
+    """A process's busiest write transactions (the worker's projections) taking turns on SQLite.
+
+    SQLite has one writer at a time, and a writer that finds the lock taken sleeps in `busy_timeout`'s
+    backoff (up to 100 ms a try) while others get in ahead of it: with a dozen concurrent projections the
+    unlucky ones waited seconds. Queued here first (FIFO), one of this process's writers at a time meets
+    the lock. PostgreSQL writes concurrently: no turns there.
+    """
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        # One queue per database engine, whoever in the process writes through it.
+        self._turns = (
+            _TURNS.setdefault(bind, asyncio.Lock()) if bind and bind.dialect.name == "sqlite" else None
+        )
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """This process's turn to write: hold it from the first write to the commit."""
+        if self._turns is None:
+            yield
+            return
+        async with self._turns:
+            yield
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction is this process's turn to write."""
+        async with self.turn(), self._sessions() as session:
+            yield session
 
 
 def insert_for(session: AsyncSession, table: Any) -> Any:

@@ -31,7 +31,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from hotline import routing
 from hotline import search_attributes as sa
 from hotline.contracts import Actor, CaseIntake, CaseTerms, Citizen, Place, Route, RouteRequest
-from hotline.db import insert_for
+from hotline.db import WriteTurns, insert_for
 from hotline.enums import CaseStatus, Channel
 from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.models import CaseNumberCounter, Category, District, IntakeKey, Street
@@ -54,6 +54,7 @@ class IntakeConfig:
         timezone: str,
         on_created: Callable[[Channel], None] = lambda _channel: None,
         terms: Callable[[datetime, int], CaseTerms] | None = None,
+        write_turns: WriteTurns | None = None,
     ) -> None:
         self.task_queue = task_queue
         self.case_number_prefix = case_number_prefix
@@ -61,6 +62,8 @@ class IntakeConfig:
         self.on_created = on_created  # counts new cases for the metrics; not called for a retry
         # The terms of a case dispatched at intake (received at, tier); None leaves them to the workflow.
         self.terms = terms
+        # On SQLite, the process's writers take turns (hotline.db.WriteTurns) instead of polling the lock.
+        self.write_turn = write_turns.turn if write_turns is not None else contextlib.nullcontext
 
 
 async def submit(
@@ -165,22 +168,26 @@ async def _claim(
     existing = await session.get(IntakeKey, idempotency_key)
     if existing is None:
         now = datetime.now(UTC)
-        key = IntakeKey(
-            idempotency_key=idempotency_key,
-            case_number=await _next_case_number(session, config, now),
-            tracking_code="".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH)),
-            request_hash=request_hash,
-            created_at=now,
-        )
-        session.add(key)
-        try:
-            await session.commit()
-            return key, True
-        except IntegrityError:
-            await session.rollback()  # a concurrent retry with the same key won; use its case
-            existing = await session.get(IntakeKey, idempotency_key)
-            if existing is None:
-                raise
+        async with config.write_turn():
+            key = IntakeKey(
+                idempotency_key=idempotency_key,
+                case_number=await _next_case_number(session, config, now),
+                tracking_code="".join(
+                    secrets.choice(_TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH)
+                ),
+                request_hash=request_hash,
+                created_at=now,
+            )
+            session.add(key)
+            try:
+                await session.commit()
+                return key, True
+            except IntegrityError as error:
+                await session.rollback()  # a concurrent retry with the same key won; use its case
+                lost_to = error
+        existing = await session.get(IntakeKey, idempotency_key)
+        if existing is None:
+            raise lost_to
     if existing.request_hash != request_hash:
         raise Conflict(
             "idempotency_key_reused",
