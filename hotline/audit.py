@@ -55,6 +55,7 @@ class _Run:
 
     def __init__(self, run: int, recorded: Recorded, moments: list[audit_timers.Moment]) -> None:
         self.run, self.recorded, self.moments = run, recorded, moments
+        self.moments_taken: set[audit_timers.Moment] = set()  # by this run's timers, in order
         self.activities: dict[int, tuple[str, str | None]] = {}
         self.timers: dict[int, audit_timers.Purpose] = {}
         self.task_started: datetime | None = None
@@ -233,6 +234,7 @@ class _Run:
                 recorded=recorded,
                 timeout=timeout,
                 visit_window=self.recorded.policy.visit_window,
+                taken=self.moments_taken,
             )
             self.timers[event.event_id] = purpose
             entry = self._timer_entry(event, "timer_started", purpose, {})

@@ -65,18 +65,31 @@ def purpose(
     recorded: datetime,
     timeout: timedelta,
     visit_window: timedelta,
+    taken: set[Moment] | None = None,
 ) -> Purpose:
     """The moment a timer waited for: it fires `timeout` after the workflow's "now" when it was set —
     known to the microsecond from the history (`now`), or else somewhere between the start of the
-    workflow task that set it (`task_started`) and its recording."""
+    workflow task that set it (`task_started`) and its recording.
+
+    Tasks opened together wait for the same moments (two departments dispatched at once share their
+    sign-by and due times): a moment already `taken` by an earlier timer of the run goes to the next
+    task's, so each task gets its own timers. The set is updated."""
+    taken = set() if taken is None else taken
+
+    def best(matches: list[Moment], target: datetime) -> Purpose:
+        free = [m for m in matches if m not in taken] or matches
+        chosen = min(free, key=lambda m: (abs(m.at - target), candidates.index(m)))
+        taken.add(chosen)
+        return chosen.purpose
+
     if now is not None:
         exact = [m for m in candidates if abs(m.at - (now + timeout)) <= _EXACT]
         if exact:
-            return min(exact, key=lambda m: abs(m.at - (now + timeout))).purpose
+            return best(exact, now + timeout)
     earliest, latest = task_started + timeout - _SLACK, recorded + timeout + _SLACK
     near = [m for m in candidates if earliest <= m.at <= latest]
     if near:
-        return min(near, key=lambda m: abs(m.at - (recorded + timeout))).purpose
+        return best(near, recorded + timeout)
     if abs(timeout - visit_window) <= (recorded - task_started) + _SLACK:
         return Purpose("visit_window")
     return Purpose("unknown")

@@ -15,8 +15,10 @@ from hotline.audit_reads import clock_of
 from hotline.contracts import Actor, RequestDeferral, RuleDeferral
 from hotline.db import SessionFactory
 from hotline.enums import AssignmentStatus, CaseStatus, Role
+from hotline.replay import load_history
 from tests.clock import fast_clock
 from tests.helpers import eventually
+from tests.replay.test_corpus import HISTORIES
 from tests.workflows.lifecycle import CaseDriver, department, rid
 from workflows import CaseWorkflow
 
@@ -161,3 +163,16 @@ async def test_a_deferral_stops_the_clock_until_the_department_gets_the_case_bac
     assert after.status == CaseStatus.HANDLING and after.deferred_until is None
     timers = [e.name for e in audit.timeline(case_history).entries if e.kind == "timer_fired"]
     assert "deferral_end" in timers
+
+
+def test_tasks_opened_together_each_get_their_own_timers() -> None:
+    """Four departments dispatched at once wait for the same sign-by and warning moments: each timer is
+    still named for its own task (it used to be named for the first task, four times)."""
+    recorded = load_history(HISTORIES / "one-write-per-task" / "task_force_all_departments.json")
+    case_history = history.CaseHistory(recorded.workflow_id, [history.Run(recorded.run_id, None, recorded)])
+    started = [e for e in audit.timeline(case_history).entries if e.kind == "timer_started"]
+    for purpose in ("sign_for", "warning"):
+        tasks = [e.task_id for e in started if e.name == purpose]
+        assert len(tasks) == 4 and len(set(tasks)) == 4, (purpose, tasks)
+    cancelled = [e for e in audit.timeline(case_history).entries if e.kind == "timer_cancelled"]
+    assert len({(e.name, e.task_id) for e in cancelled}) == len(cancelled) == 8
