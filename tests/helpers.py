@@ -93,3 +93,23 @@ async def open_case_with_task(api: Any, login: Any, department: str = "water") -
         return next((t["task_id"] for t in tasks if t["case_number"] == number), None)
 
     return str(number), await eventually(task_id)
+
+
+async def visiting_case(api: Any, login: Any, reply: str = "已修复") -> str:
+    """A case whose reply the dispatcher accepted: it waits for the return visit."""
+    number, task_id = await open_case_with_task(api, login)
+    water, dispatcher = await login("water"), await login("dispatcher")
+    replied = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": reply}, headers=water)
+    assert replied.status_code == 202
+
+    async def reviewed() -> bool:
+        response = await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
+        return bool(response.status_code == 200)
+
+    async def visiting() -> bool:
+        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
+        return bool(case["status"] == "visiting")
+
+    await eventually(reviewed)
+    await eventually(visiting)
+    return number

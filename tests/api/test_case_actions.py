@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 from temporalio.client import Client
 
-from tests.helpers import appeal, eventually, new_key, open_case_with_task
+from tests.helpers import appeal, eventually, new_key, open_case_with_task, visiting_case
 
 
 async def test_sign_for_is_the_departments_own_and_happens_once(
@@ -176,17 +176,7 @@ async def test_a_retried_visit_that_closed_the_case_gets_its_first_answer(
 ) -> None:
     """The visit closes the case; when its answer is lost (a timeout, an API restart) the client sends it
     again with the same Idempotency-Key and must get that answer, not "the case is closed"."""
-    number, task_id = await open_case_with_task(api, login)
-    water, dispatcher = await login("water"), await login("dispatcher")
-    await api.post(f"/api/v1/tasks/{task_id}/sign-for", headers=water)
-    await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
-
-    async def replied() -> bool:
-        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
-        return bool(case["status"] == "replied")
-
-    await eventually(replied)
-    await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
+    number = await visiting_case(api, login)
     visit = {"reached": True, "resolved": True, "rating": "satisfied"}
     headers = {**await login("visitor"), "Idempotency-Key": new_key()}
     first = await api.post(f"/api/v1/cases/{number}/visits", json=visit, headers=headers)
@@ -201,16 +191,8 @@ async def test_a_retried_visit_that_closed_the_case_gets_its_first_answer(
 async def test_the_last_unreachable_attempt_says_the_case_is_closing(
     api: httpx.AsyncClient, login: Any, case_worker: Any, settings: Any
 ) -> None:
-    number, task_id = await open_case_with_task(api, login)
-    water, dispatcher, visitor = await login("water"), await login("dispatcher"), await login("visitor")
-    await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": "已修复"}, headers=water)
-
-    async def replied() -> bool:
-        case = (await api.get(f"/api/v1/cases/{number}", headers=dispatcher)).json()
-        return bool(case["status"] == "replied")
-
-    await eventually(replied)
-    await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
+    number = await visiting_case(api, login)
+    visitor = await login("visitor")
     answers = [
         await api.post(f"/api/v1/cases/{number}/visits", json={"reached": False}, headers=visitor)
         for _ in range(settings.visit_attempts)

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from hotline.db import SessionFactory
 from hotline.models import CaseAccess
-from tests.helpers import eventually, open_case_with_task
+from tests.helpers import eventually, visiting_case
 
 Headers = dict[str, str]
 REPLY = "经抢修，当晚恢复供水。"
@@ -30,22 +30,6 @@ async def case_status(api: httpx.AsyncClient, headers: Headers, number: str) -> 
     return str((await api.get(f"/api/v1/cases/{number}", headers=headers)).json()["status"])
 
 
-async def visiting_case(api: httpx.AsyncClient, login: Any) -> str:
-    """A case whose reply the dispatcher accepted: it waits for the return visit."""
-    number, task_id = await open_case_with_task(api, login)
-    water, dispatcher = await login("water"), await login("dispatcher")
-    replied = await api.post(f"/api/v1/tasks/{task_id}/reply", json={"text": REPLY}, headers=water)
-    assert replied.status_code == 202
-
-    async def reviewed() -> bool:
-        response = await api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=dispatcher)
-        return response.status_code == 200
-
-    await eventually(reviewed)
-    await eventually(lambda: _is(api, dispatcher, number, "visiting"))
-    return number
-
-
 async def _is(api: httpx.AsyncClient, headers: Headers, number: str, status: str) -> bool:
     return await case_status(api, headers, number) == status
 
@@ -60,7 +44,7 @@ async def test_the_visit_queue_is_for_visit_operators(api: httpx.AsyncClient, lo
 async def test_the_queue_shows_the_phone_to_call_and_the_reply_and_logs_the_sight(
     api: httpx.AsyncClient, login: Any, case_worker: Any, sessions: SessionFactory
 ) -> None:
-    number = await visiting_case(api, login)
+    number = await visiting_case(api, login, REPLY)
     page = await api.get("/visits", params={"page": 1}, headers=await login("visitor"))
     card = page.text[page.text.index(f'href="/cases/{number}#visit"') :]
     assert 'href="tel:13800001234"' in card and REPLY in card and "王女士" in card
@@ -76,7 +60,7 @@ async def test_the_queue_shows_the_phone_to_call_and_the_reply_and_logs_the_sigh
 async def test_an_attempt_then_the_visit_with_the_rating(
     api: httpx.AsyncClient, login: Any, case_worker: Any
 ) -> None:
-    number = await visiting_case(api, login)
+    number = await visiting_case(api, login, REPLY)
     visitor = await login("visitor")
     path, page = f"/cases/{number}/visit", f"/cases/{number}"
     no_rating = await post_form(api, path, visitor, {"reached": "true", "resolved": "true"}, page)
@@ -108,7 +92,7 @@ async def test_an_attempt_then_the_visit_with_the_rating(
 async def test_the_last_unreachable_attempt_says_the_case_is_closed(
     api: httpx.AsyncClient, login: Any, case_worker: Any, settings: Any
 ) -> None:
-    number = await visiting_case(api, login)
+    number = await visiting_case(api, login, REPLY)
     visitor = await login("visitor")
     path, page = f"/cases/{number}/visit", f"/cases/{number}"
     locations = [
