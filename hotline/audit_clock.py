@@ -155,7 +155,7 @@ def read(case_history: history.CaseHistory) -> Recorded:
                 continue
             if found[0] == "case_policy" and (value := decode(found[1], CasePolicy)) is not None:
                 policy = value
-            for step in history.steps_of(event):
+            for step in history.steps_in(found):
                 if step.event.kind == EventKind.DISPATCHED and "tier" in step.event.data:
                     tier = int(step.event.data["tier"])
                 steps.append(RecordedStep(step, event.event_id, run, event_time(event)))

@@ -122,7 +122,11 @@ def _has_value(result: Any) -> bool:
 
 def steps_of(event: HistoryEvent) -> list[Projection]:
     """The case's steps a history event carries: none, or those one projection wrote."""
-    found = local_activity(event)
+    return steps_in(local_activity(event))
+
+
+def steps_in(found: tuple[str, Any] | None) -> list[Projection]:
+    """The steps in a local activity's recorded result (`local_activity`), if it was a projection."""
     if found is None or not _has_value(found[1]):
         return []
     name, result = found

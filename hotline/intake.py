@@ -229,20 +229,22 @@ async def _start(client: Client, config: IntakeConfig, intake: CaseIntake) -> No
 def search_attributes_at_start(intake: CaseIntake) -> list[SearchAttributePair[Any]]:
     """What Temporal's visibility lists the case by. A case with its terms is dispatched by its first
     workflow task, so it starts with the dispatch's attributes and that task upserts none."""
-    pairs: list[SearchAttributePair[Any]] = [
-        SearchAttributePair(sa.CASE_STATUS, CaseStatus.REGISTERED.value),
+    route, terms = intake.route, intake.terms
+    status, dispatch = CaseStatus.REGISTERED, list[SearchAttributePair[Any]]()
+    if route is not None and terms is not None:
+        status, dispatch = (
+            CaseStatus.HANDLING,
+            [
+                SearchAttributePair(sa.CASE_DEPARTMENTS, list(dict.fromkeys([route.lead, *route.assisting]))),
+                SearchAttributePair(sa.CASE_TIER, intake.tier or route.tier),
+                SearchAttributePair(sa.CASE_DUE_AT, terms.due_at),
+            ],
+        )
+    return [
+        SearchAttributePair(sa.CASE_STATUS, status.value),
         SearchAttributePair(sa.CASE_DISTRICT, intake.place.district),
         SearchAttributePair(sa.CASE_CATEGORY, intake.category),
         SearchAttributePair(sa.CASE_CHANNEL, intake.channel.value),
         SearchAttributePair(sa.CASE_ESCALATION_LEVEL, 0),
-    ]
-    if intake.terms is None or intake.route is None:
-        return pairs
-    route = intake.route
-    return [
-        SearchAttributePair(sa.CASE_STATUS, CaseStatus.HANDLING.value),
-        *pairs[1:],
-        SearchAttributePair(sa.CASE_DEPARTMENTS, list(dict.fromkeys([route.lead, *route.assisting]))),
-        SearchAttributePair(sa.CASE_TIER, intake.tier or route.tier),
-        SearchAttributePair(sa.CASE_DUE_AT, intake.terms.due_at),
+        *dispatch,
     ]

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.workflow import ActivityHandle
 
 with workflow.unsafe.imports_passed_through():
@@ -321,24 +321,18 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
         ]
         for department, role in departments:
             self._new_task(department, role, due_at)
+        attributes: list[SearchAttributeUpdate[Any]] = [
+            sa.CASE_DEPARTMENTS.value_set([d for d, _ in departments]),
+            sa.CASE_TIER.value_set(self._tier),
+            sa.CASE_DUE_AT.value_set(due_at),
+        ]
         if announced:
             self._status = CaseStatus.HANDLING
         elif self._one_write_per_task():
-            self._set_status(
-                CaseStatus.HANDLING,
-                sa.CASE_DEPARTMENTS.value_set([d for d, _ in departments]),
-                sa.CASE_TIER.value_set(self._tier),
-                sa.CASE_DUE_AT.value_set(due_at),
-            )
-        else:
+            self._set_status(CaseStatus.HANDLING, *attributes)
+        else:  # before the patch: two upserts
             self._set_status(CaseStatus.HANDLING)
-            workflow.upsert_search_attributes(
-                [
-                    sa.CASE_DEPARTMENTS.value_set([d for d, _ in departments]),
-                    sa.CASE_TIER.value_set(self._tier),
-                    sa.CASE_DUE_AT.value_set(due_at),
-                ]
-            )
+            workflow.upsert_search_attributes(attributes)
         await self._record(
             EventKind.DISPATCHED,
             SYSTEM_ACTOR,

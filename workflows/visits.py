@@ -5,6 +5,7 @@ reopening (重办) up to the limit, then a supervisor decides: close as is, defe
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from temporalio import workflow
 
@@ -157,26 +158,26 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
     async def _await_visit(self) -> None:
         if self._status != CaseStatus.VISITING or self._close_reason is not None:
             return
+
+        def visit_over() -> bool:
+            return self._status != CaseStatus.VISITING or self._close_reason is not None
+
         if self._one_write_per_task():
-            if await self._visit_window_passes():
-                return
-        elif await until(
-            workflow.now() + self._policy.visit_window,
-            lambda: self._status != CaseStatus.VISITING or self._close_reason is not None,
-        ):
+            over = await self._within_visit_window(visit_over)
+        else:
+            over = await until(workflow.now() + self._policy.visit_window, visit_over)
+        if over:
             return
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._status == CaseStatus.VISITING and self._close_reason is None:
             self._close_reason = CloseReason.UNREACHABLE
             await self._record(EventKind.VISIT_EXPIRED, SYSTEM_ACTOR, "回访期限已过，按无法联系办结")
 
-    async def _visit_window_passes(self) -> bool:
-        """Wait out the visit window; True when the visit (or anything else) ended it first. A visit
-        that closes the case leaves the window's timer to end with the case: no cancellation recorded."""
+    async def _within_visit_window(self, visit_over: Callable[[], bool]) -> bool:
+        """As `until` the window's end: True when `visit_over` came first. A visit that closes the case
+        leaves the window's timer to end with the case, so no cancellation is recorded."""
         window = asyncio.ensure_future(workflow.sleep(self._policy.visit_window))
-        await workflow.wait_condition(
-            lambda: window.done() or self._status != CaseStatus.VISITING or self._close_reason is not None
-        )
+        await workflow.wait_condition(lambda: window.done() or visit_over())
         if window.done():
             return False
         if self._close_reason is None:
