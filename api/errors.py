@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
+from api.observability import LOG_CONTEXT_STATE, REQUEST_ID_HEADER
 from hotline.errors import Conflict, DomainError
+from hotline.observability import context as log_context
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,18 @@ async def _constraint(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    """Starlette runs this outside every middleware: the request's id is taken back from its state, for
+    the log line and for the response, so that a user's report of the error finds its log line."""
+    context: log_context.LogContext | None = getattr(request.state, LOG_CONTEXT_STATE, None)
+    with log_context.resumed(context):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+    response = _internal_error(request)
+    if context is not None:
+        response.headers[REQUEST_ID_HEADER] = context.request_id
+    return response
+
+
+def _internal_error(request: Request) -> Response:
     if pages := _page_handler(request):
         return pages[0](
             request, _Internal("internal_error", "Something went wrong on our side; nothing was changed.")

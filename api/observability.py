@@ -26,6 +26,7 @@ from hotline.observability.temporal_metrics import ClientMetrics
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
+LOG_CONTEXT_STATE = "log_context"  # the request's LogContext in request.state
 # A caller's id goes into logs and a response header: only a short, plain one is taken as it is.
 _TAME_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 UNMATCHED_ROUTE = "unmatched"
@@ -111,7 +112,9 @@ class RequestObserver:
             await send(message)
 
         started = perf_counter()
-        with log_context.request_scope(request_id):
+        with log_context.request_scope(request_id) as context:
+            # For the handler of unexpected errors, which Starlette runs outside this middleware.
+            scope.setdefault("state", {})[LOG_CONTEXT_STATE] = context
             try:
                 await self.app(scope, receive, send_with_id)
             finally:

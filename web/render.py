@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SessionDep, bearer_token
+from api.observability import LOG_CONTEXT_STATE
 from hotline import auth
 from hotline.enums import Role
 from hotline.errors import DomainError, Forbidden
@@ -125,7 +126,17 @@ def redirect(path: str, done: str | None = None, **params: str) -> RedirectRespo
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
     message = messages.for_error(error, gettext_for(request), english=locale_of(request) == "en")
-    return render(request, "error.html", status_code=error.status_code, error=error, message=message)
+    # The request's id, which its log lines carry: what a user quotes to the help desk.
+    context = getattr(request.state, LOG_CONTEXT_STATE, None)
+    reference = context.request_id if context is not None else None
+    return render(
+        request,
+        "error.html",
+        status_code=error.status_code,
+        error=error,
+        message=message,
+        reference=reference,
+    )
 
 
 async def _page_user(request: Request, session: SessionDep) -> auth.Principal:

@@ -1,8 +1,11 @@
-"""Health: the API, the read-model database and Temporal, each up or down.
+"""Health: the API, the read-model database, Temporal and the rate-limit store, each up or down.
 
 /livez: the process answers (no dependency is asked; a restart would not fix a database outage).
 /readyz: the database and Temporal are reachable, so this instance should get traffic.
-/healthz: the same checks as /readyz, kept for the launcher and existing probes.
+/healthz: the checks of /readyz with the same status code, and the rate-limit store besides: when only
+  the store is down the status is "degraded" and the code stays 200, because every replica shares that
+  store and taking them all out of traffic would stop the hotline over a counter (each process counts
+  in memory meanwhile: hotline/ratelimit.py).
 """
 
 import asyncio
@@ -12,7 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.deps import SessionDep, TemporalDep
+from api.deps import LimiterDep, SessionDep, TemporalDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
@@ -26,22 +29,30 @@ async def livez() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(session: SessionDep, client: TemporalDep) -> JSONResponse:
-    return await _components(session, client)
+    database, temporal = await asyncio.gather(_check_database(session), _check_temporal(client))
+    return _answer({"api": "up", "database": database, "temporal": temporal})
 
 
 @router.get("/healthz")
-async def healthz(session: SessionDep, client: TemporalDep) -> JSONResponse:
-    return await _components(session, client)
-
-
-async def _components(session: SessionDep, client: TemporalDep) -> JSONResponse:
-    """200 only when all are up."""
-    database, temporal = await asyncio.gather(_check_database(session), _check_temporal(client))
-    components = {"api": "up", "database": database, "temporal": temporal}
-    up = all(state == "up" for state in components.values())
-    return JSONResponse(
-        {"status": "up" if up else "down", "components": components}, status_code=200 if up else 503
+async def healthz(session: SessionDep, client: TemporalDep, limiter: LimiterDep) -> JSONResponse:
+    database, temporal, store = await asyncio.gather(
+        _check_database(session), _check_temporal(client), limiter.store_answers()
     )
+    if not store:
+        log.warning("health check: rate-limit store down")
+    essential = {"api": "up", "database": database, "temporal": temporal}
+    return _answer(essential, rate_limit_store="up" if store else "down")
+
+
+def _answer(essential: dict[str, str], **optional: str) -> JSONResponse:
+    """503 when an essential component is down; "degraded" (still 200) when only an optional one is."""
+    if any(state != "up" for state in essential.values()):
+        status, code = "down", 503
+    elif any(state != "up" for state in optional.values()):
+        status, code = "degraded", 200
+    else:
+        status, code = "up", 200
+    return JSONResponse({"status": status, "components": {**essential, **optional}}, status_code=code)
 
 
 async def _check_database(session: SessionDep) -> str:

@@ -40,6 +40,17 @@ def request_scope(request_id: str) -> Iterator[LogContext]:
         _current.reset(token)
 
 
+@contextmanager
+def resumed(context: LogContext | None) -> Iterator[None]:
+    """Lines logged after the request's own scope ended still carry it: Starlette's outermost error
+    handler runs there, outside every middleware."""
+    token = _current.set(context)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def bind_case_number(case_number: str) -> None:
     """Name the case this request is about; outside a request (worker, CLI) it does nothing."""
     context = _current.get()

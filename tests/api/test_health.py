@@ -1,4 +1,5 @@
-"""GET /healthz: 200 only when the API, the database and Temporal are all up."""
+"""GET /healthz: 200 only when the API, the database and Temporal are all up; a rate-limit store that is
+down makes it "degraded", still 200 (tests/api/test_rate_limit_storage.py takes a shared store away)."""
 
 import httpx
 from temporalio.client import Client
@@ -13,7 +14,7 @@ async def test_all_up(api: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "up",
-        "components": {"api": "up", "database": "up", "temporal": "up"},
+        "components": {"api": "up", "database": "up", "temporal": "up", "rate_limit_store": "up"},
     }
 
 
@@ -27,7 +28,12 @@ async def test_temporal_down_is_reported(settings: Settings) -> None:
     ):
         response = await http.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["components"] == {"api": "up", "database": "up", "temporal": "down"}
+    assert response.json()["components"] == {
+        "api": "up",
+        "database": "up",
+        "temporal": "down",
+        "rate_limit_store": "up",
+    }
 
 
 async def test_database_down_is_reported(settings: Settings, temporal: Client) -> None:

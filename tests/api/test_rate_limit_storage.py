@@ -1,5 +1,6 @@
 """Rate-limit counts across API replicas: shared through the real Redis on this machine (and CI's), kept
-per process in memory by default; a store that cannot be used stops the app at start-up.
+per process in memory by default; a store that cannot be used stops the app at start-up; a store that
+goes away later leaves logins working, counted in memory, until it is back.
 
 Each test's settings carry a task queue of its own, and the limiter's Redis keys are prefixed with it,
 so tests never see each other's counts; the keys are deleted afterwards.
@@ -7,6 +8,7 @@ so tests never see each other's counts; the keys are deleted afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,13 +18,16 @@ import pytest
 from temporalio.client import Client
 
 from api.app import create_app
+from hotline import ratelimit
 from hotline.bootstrap import DEMO_PASSWORD
 from hotline.db import SessionFactory
 from hotline.ratelimit import RateLimitStorageError, limiter_for
 from hotline.settings import Settings
 from tests.devserver import free_port
+from tests.faults.outage import TcpProxy
 
 REDIS = os.environ.get("HOTLINE_TEST_REDIS", "async+redis://127.0.0.1:6379/0")
+REDIS_ADDRESS = REDIS.split("//", 1)[1].split("/", 1)[0]  # host:port
 USERNAME = "water"
 
 
@@ -88,3 +93,47 @@ async def test_an_unusable_store_stops_the_start_up_with_a_message_naming_the_se
         async with replica(settings):
             pass
     assert "s3cret" not in str(refused.value)  # messages go to logs: never the password
+
+
+@pytest.fixture
+async def redis_proxy() -> AsyncIterator[TcpProxy]:
+    """Redis behind a proxy the test can cut: a Redis that goes away and comes back."""
+    host, port = REDIS_ADDRESS.rsplit(":", 1)
+    proxy = TcpProxy(host, int(port))
+    proxy.port = await proxy.start()  # type: ignore[attr-defined]
+    yield proxy
+    await proxy.close()
+
+
+async def _health(api: httpx.AsyncClient) -> tuple[int, str, str]:
+    response = await api.get("/healthz")
+    body = response.json()
+    return response.status_code, body["status"], body["components"]["rate_limit_store"]
+
+
+async def test_a_store_that_goes_away_leaves_logins_working_and_counted_in_memory_until_it_is_back(
+    redis_settings: Settings,
+    redis_proxy: TcpProxy,
+    temporal: Client,
+    sessions: SessionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ratelimit, "STORE_RETRY_SECONDS", 0.2)
+    proxied = redis_settings.rate_limit_storage.replace(REDIS_ADDRESS, f"127.0.0.1:{redis_proxy.port}")  # type: ignore[attr-defined]
+    settings = redis_settings.model_copy(update={"rate_limit_storage": proxied})
+    async with replica(settings, temporal) as api:
+        assert (await _login(api, DEMO_PASSWORD)).status_code == 200
+        assert await _health(api) == (200, "up", "up")
+
+        await redis_proxy.cut()
+        assert (await _login(api, DEMO_PASSWORD)).status_code == 200  # not a 500
+        assert await _health(api) == (200, "degraded", "down")
+        failures = {(await _login(api, "wrong")).status_code for _ in range(5)}
+        locked = await _login(api, DEMO_PASSWORD)
+        assert (failures, locked.status_code, locked.json()["code"]) == ({401}, 429, "rate_limited")
+
+        await redis_proxy.restore()
+        await asyncio.sleep(0.3)  # past the retry interval
+        # Counted in Redis again, where the outage's failures never went: the user is not locked out.
+        assert (await _login(api, DEMO_PASSWORD)).status_code == 200
+        assert await _health(api) == (200, "up", "up")

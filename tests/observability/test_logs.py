@@ -110,3 +110,31 @@ async def test_a_database_error_keeps_the_row_values_out_of_its_text(sessions: S
             )
     assert "no_such_table" in str(failed.value)
     assert PIPE_BURST["citizen_phone"] not in str(failed.value)
+
+
+async def test_an_unexpected_error_answers_with_its_request_id_and_logs_under_it(
+    observed_settings: Settings, temporal: Any, json_lines: Callable[[], list[dict[str, Any]]]
+) -> None:
+    """Starlette answers an unexpected error outside every middleware; the id still reaches the answer,
+    the error page and the log line, so that a user's report leads to the traceback."""
+    app = create_app(observed_settings, temporal=temporal)
+
+    async def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/v1/broken", broken)
+    app.add_api_route("/broken", broken)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://hotline.test") as http,
+    ):
+        api = await http.get("/api/v1/broken", headers={REQUEST_ID_HEADER: "broken-req-1"})
+        page = await http.get("/broken", headers={REQUEST_ID_HEADER: "broken-req-2", "Accept": "text/html"})
+    assert (api.status_code, api.json()["code"]) == (500, "internal_error")
+    assert api.headers[REQUEST_ID_HEADER] == "broken-req-1"
+    assert (page.status_code, page.headers[REQUEST_ID_HEADER]) == (500, "broken-req-2")
+    assert "broken-req-2" in page.text and "internal_error" in page.text
+    [logged] = [line for line in json_lines() if line["message"].startswith("unexpected error on GET /api")]
+    assert logged["request_id"] == "broken-req-1"
+    assert "RuntimeError: a bug" in logged["exception"]

@@ -1,4 +1,4 @@
-"""/livez answers without asking anything; /readyz reports the database and Temporal like /healthz."""
+"""/livez answers without asking anything; /readyz reports the database and Temporal as /healthz does."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from hotline.temporal import connect
 async def test_ready_and_live_when_everything_is_up(api: httpx.AsyncClient) -> None:
     live, ready = await api.get("/livez"), await api.get("/readyz")
     assert (live.status_code, live.json()) == (200, {"status": "up"})
+    health = (await api.get("/healthz")).json()
     assert ready.status_code == 200
-    assert ready.json() == (await api.get("/healthz")).json()
+    assert ready.json() == {"status": "up", "components": {"api": "up", "database": "up", "temporal": "up"}}
+    assert health == {"status": "up", "components": {**ready.json()["components"], "rate_limit_store": "up"}}
 
 
 async def test_live_but_not_ready_when_the_dependencies_are_down(
