@@ -84,7 +84,7 @@ class CaseReplay(BaseModel):
 
 def workflows_to_replay() -> list[type]:
     """The workflow code the worker runs today (imported late: the API need not load it to start)."""
-    from workflows import ALL_WORKFLOWS
+    from workflows.registry import ALL_WORKFLOWS
 
     return list(ALL_WORKFLOWS)
 

@@ -20,7 +20,7 @@ from hotline.errors import Conflict, NotFound
 from hotline.models import CaseArchive
 from hotline.settings import Settings
 from tests.workflows.lifecycle import CaseDriver
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 TEMPORAL = Path(sys.executable).parent / "temporal"
 
