@@ -112,7 +112,7 @@ async def run(settings: Settings, *, replace_activities: Sequence[Callable[..., 
     # Tracing and the SDK's Prometheus endpoint (docs/observability.md) are this process's to set up.
     provider = tracing.install(settings, service_name="hotline-worker")
     client = await connect(settings, runtime=worker_runtime(settings))
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, **settings.database_pool())
     try:
         stop_requested = _stop_requested_by_signals()
         # Leaving the block calls worker.shutdown(): polling stops, running activities get the graceful

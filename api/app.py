@@ -68,7 +68,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limiter = await limiter_for(settings)  # first: a store that cannot be used stops the start-up
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, **settings.database_pool())
         app.state.settings = settings
         app.state.sessions = session_factory(engine)
         # The client this app makes reports the SDK's metrics on /metrics; a client passed in, those

@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from hotline import request_session
 from hotline.auth import Principal, principal_for_token
 from hotline.db import SessionFactory
 from hotline.errors import Invalid, Unauthorized
@@ -22,6 +23,7 @@ SESSION_COOKIE = "hotline_session"
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.sessions() as session:
+        request_session.serve(session)  # so that a wait on Temporal can hand its connection back
         yield session
 
 

@@ -19,6 +19,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from hotline import request_session
 from hotline.auth import Principal
 from hotline.contracts import Action, ActionResult
 from hotline.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
@@ -64,6 +65,7 @@ async def act(
 
 async def execute(*, client: Client, case_number: str, update: str, action: Action) -> ActionResult:
     handle = client.get_workflow_handle(case_number)
+    await request_session.release_connection()  # the Update may wait up to its timeout
     try:
         # The request id is also the Update's id: a retry that arrives while the first attempt is still
         # running (its answer lost to a timeout or a restart) joins that attempt instead of being

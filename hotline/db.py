@@ -18,6 +18,7 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -67,8 +68,38 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(database_url, **kwargs)
 
 
+class ReadTrackingSession(Session):
+    """A session that knows whether its current transaction has written anything (`wrote`): a
+    transaction that only read may be ended early to hand its connection back (hotline/request_session.py)."""
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.info.get(_WROTE)) or bool(self.new or self.dirty or self.deleted)
+
+
+_WROTE = "hotline_wrote"
+
+
+@event.listens_for(ReadTrackingSession, "do_orm_execute")
+def _note_write(state: ORMExecuteState) -> None:
+    # Anything but a SELECT counts as a write (text() statements included): better kept than lost.
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(ReadTrackingSession, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(ReadTrackingSession, "after_transaction_end")
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed or rolled back
+        session.info.pop(_WROTE, None)
+
+
 def session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ReadTrackingSession)
 
 
 _TURNS: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()

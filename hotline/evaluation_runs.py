@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
+from hotline import request_session
 from hotline.evaluation import month_key, require_over
 from hotline.evaluation_contracts import EvaluationRequest, EvaluationSummary
 
@@ -63,4 +64,5 @@ async def run(
     handle = client.get_workflow_handle(
         started.workflow_id, run_id=started.run_id, result_type=EvaluationSummary
     )
+    await request_session.release_connection()  # the month's evaluation takes seconds
     return await handle.result()

@@ -23,7 +23,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
-from hotline import archive
+from hotline import archive, request_session
 from hotline.contracts import Projection
 from hotline.db import SessionFactory
 from hotline.errors import NotFound
@@ -59,6 +59,7 @@ class CaseHistory:
 
 async def fetch(*, client: Client, case_number: str) -> CaseHistory:
     """Every run of the case's workflow, oldest first, straight from Temporal."""
+    await request_session.release_connection()  # a long case's histories take a while to read
     executions = [e async for e in client.list_workflows(f"WorkflowId = '{_quoted(case_number)}'")]
     if not executions:
         # Visibility may lag a moment behind a case just started: ask for the latest run directly.

@@ -28,7 +28,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from hotline import routing
+from hotline import request_session, routing
 from hotline import search_attributes as sa
 from hotline.contracts import Actor, CaseIntake, CaseTerms, Citizen, Place, Route, RouteRequest
 from hotline.db import WriteTurns, insert_for
@@ -123,6 +123,7 @@ async def submit(
         # Counted when the number is taken: a retry after a failed start finishes this case, not a new one.
         config.on_created(case_in.channel)
         log.info("case registered from %s as %s", case_in.channel.value, case_in.appeal_type.value)
+    await request_session.release_connection()
     await _start_workflow(client, config, intake)
     return IntakeReceipt(case_number=key.case_number, tracking_code=key.tracking_code, created=created)
 

@@ -61,7 +61,15 @@ class Settings(BaseSettings):
 
     # Not prefixed: DATABASE_URL is the name every tool and platform expects.
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    # Connections each API or worker process keeps open, and how many more it may open at a peak
+    # (docs/operations.md "Sizing"); PostgreSQL's max_connections must cover every process's sum.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     secret_key: str = PLACEHOLDER_SECRET
+
+    def database_pool(self) -> dict[str, int]:
+        """The connection pool's size, for `hotline.db.create_engine`."""
+        return {"pool_size": self.database_pool_size, "max_overflow": self.database_max_overflow}
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

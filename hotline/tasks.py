@@ -19,7 +19,7 @@ from temporalio.client import AsyncActivityHandle, Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
-from hotline import actions
+from hotline import actions, request_session
 from hotline.auth import Principal
 from hotline.contracts import (
     Action,
@@ -118,6 +118,7 @@ async def _complete(
     task = await _own_open_task(session, principal, task_id)
     for _attempt in range(2):
         token = task.task_token
+        await request_session.release_connection()  # Temporal may take its time to answer
         try:
             await (await _activity(client, task)).complete(result)
             return

@@ -25,9 +25,9 @@ from hotline.contracts import (
     Visit,
 )
 from hotline.db import SessionFactory
-from hotline.enums import AssignmentStatus, Rating, Role, TaskResultKind
+from hotline.enums import AssignmentStatus, CaseStatus, Rating, Role, TaskResultKind
 from hotline.intake import search_attributes_at_start
-from hotline.models import Assignment, CaseEvent
+from hotline.models import Assignment, Case, CaseEvent
 from tests.helpers import case_intake, eventually
 from workflows import CaseWorkflow
 
@@ -190,6 +190,11 @@ class CaseDriver:
             await self.reply(task)
 
         async def replied() -> bool:
-            return (await handle.query(CaseWorkflow.state)).status == "replied"
+            # The read model, as the dispatcher's queue sees it, not a query: a query that reaches a workflow
+            # task in flight makes it answer before its write ends, and the write then takes a workflow
+            # task of its own (a history the product's own readers never cause).
+            async with self.sessions() as session:
+                case = await session.get(Case, handle.id)
+            return case is not None and case.status == CaseStatus.REPLIED
 
         await eventually(replied)
