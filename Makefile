@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m hotline.launch
 
+# Bytecode first, written even where PYTHONDONTWRITEBYTECODE is set: the suite starts dozens of
+# processes (workers, APIs, the command line) that would each compile the sources again.
+SOURCES := activities api bench hotline tests web workflows worker.py
+
 test: $(STAMP)
+	$(PY) -m compileall -q $(SOURCES) > /dev/null
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -4,11 +4,10 @@ no input may give a 5xx, and every response must match the schema."""
 import asyncio
 import os
 import socket
-import subprocess
 import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -31,10 +30,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-async def fuzz_settings(tmp_path: Path) -> Settings:
+async def _fuzz_settings(directory: Path) -> Settings:
     """A read model of the fuzz run's own: what it files and breaks stays out of the other tests' way."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}"
+    url = f"sqlite+aiosqlite:///{directory / 'fuzz.db'}"
     await bootstrap.migrate(url)
     engine = create_engine(url)
     sessions = session_factory(engine)
@@ -45,81 +43,111 @@ async def fuzz_settings(tmp_path: Path) -> Settings:
         DATABASE_URL=url,
         case_number_prefix="XF",
         temporal_task_queue=f"fuzz-{uuid.uuid4().hex[:8]}",
-        data_dir=tmp_path,
+        data_dir=directory,
         _env_file=None,  # type: ignore[call-arg]
     )
 
 
-@pytest.fixture
-async def fuzz_worker(temporal: Client, fuzz_settings: Settings) -> AsyncIterator[None]:
-    engine = create_engine(fuzz_settings.database_url)
-    async with build_worker(temporal, session_factory(engine), fuzz_settings):
+@asynccontextmanager
+async def _worker(temporal: Client, settings: Settings) -> AsyncIterator[None]:
+    engine = create_engine(settings.database_url)
+    async with build_worker(temporal, session_factory(engine), settings):
         yield
     await engine.dispose()
 
 
-@pytest.fixture
-def served_app(fuzz_settings: Settings, temporal_env: WorkflowEnvironment, tmp_path: Path) -> Iterator[str]:
+@asynccontextmanager
+async def _served_app(settings: Settings, temporal_address: str) -> AsyncIterator[str]:
+    """The app in a process of its own, as production runs it."""
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": fuzz_settings.database_url,
-        "HOTLINE_CASE_NUMBER_PREFIX": fuzz_settings.case_number_prefix,
-        "HOTLINE_TEMPORAL_ADDRESS": temporal_env.client.service_client.config.target_host,
-        "HOTLINE_TEMPORAL_TASK_QUEUE": fuzz_settings.temporal_task_queue,
-        "HOTLINE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": settings.database_url,
+        "HOTLINE_CASE_NUMBER_PREFIX": settings.case_number_prefix,
+        "HOTLINE_TEMPORAL_ADDRESS": temporal_address,
+        "HOTLINE_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+        "HOTLINE_DATA_DIR": str(settings.data_dir),
     }
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, "the app stopped during start-up"
-            time.sleep(0.2)
+        async with httpx.AsyncClient(timeout=1) as probe:
+            for _ in range(100):
+                try:
+                    if (await probe.get(f"{base}/healthz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert server.returncode is None, "the app stopped during start-up"
+                await asyncio.sleep(0.2)
         yield base
     finally:
         server.terminate()
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(server.wait(), timeout=10)
+        except TimeoutError:
             server.kill()
+            await server.wait()
 
 
-@pytest.mark.parametrize("user", ["dispatcher", "admin"])
-async def test_no_input_breaks_the_api_or_its_schema(served_app: str, user: str, fuzz_worker: None) -> None:
-    async with httpx.AsyncClient(base_url=served_app, timeout=10) as http:
-        login = await http.post("/api/v1/auth/login", json={"username": user, "password": DEMO_PASSWORD})
-    token = login.json()["token"]
-    # Run asynchronously: the worker that moves the fuzzed cases along lives on this event loop.
-    fuzz = await asyncio.create_subprocess_exec(
-        *[
-            str(BIN / "schemathesis"),
-            "run",
-            f"{served_app}/openapi.json",
-            "--header",
-            f"Authorization: Bearer {token}",
-            "--checks",
-            "not_a_server_error,response_schema_conformance",
-            "--max-examples",
-            "10",
-            "--seed",
-            "12345",
-            "--exclude-path",
-            "/api/v1/auth/logout",
-            "--request-timeout",
-            "15",
-            # The stateful phase chains hundreds of workflow actions; its links add little here.
-            "--phases",
-            "examples,coverage,fuzzing",
-        ],
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+async def _fuzz(user: str, settings: Settings, temporal_env: WorkflowEnvironment) -> tuple[int | None, str]:
+    """One user's fuzz run against an app, read model and worker of its own; its exit code and output."""
+    address = temporal_env.client.service_client.config.target_host
+    async with _worker(temporal_env.client, settings), _served_app(settings, address) as served_app:
+        async with httpx.AsyncClient(base_url=served_app, timeout=10) as http:
+            login = await http.post("/api/v1/auth/login", json={"username": user, "password": DEMO_PASSWORD})
+        token = login.json()["token"]
+        # Run asynchronously: the worker that moves the fuzzed cases along lives on this event loop.
+        fuzz = await asyncio.create_subprocess_exec(
+            *[
+                str(BIN / "schemathesis"),
+                "run",
+                f"{served_app}/openapi.json",
+                "--header",
+                f"Authorization: Bearer {token}",
+                "--checks",
+                "not_a_server_error,response_schema_conformance",
+                "--max-examples",
+                "10",
+                "--seed",
+                "12345",
+                "--exclude-path",
+                "/api/v1/auth/logout",
+                "--request-timeout",
+                "15",
+                # The stateful phase chains hundreds of workflow actions; its links add little here.
+                "--phases",
+                "examples,coverage,fuzzing",
+            ],
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output = (await asyncio.wait_for(fuzz.communicate(), timeout=600))[0].decode()
+    return fuzz.returncode, output
+
+
+USERS = ("dispatcher", "admin")  # between them, every route
+
+
+@pytest.fixture
+async def fuzz_settings(tmp_path: Path) -> list[Settings]:
+    """Each user's own read model, prepared one after the other (migrations share Alembic's state)."""
+    directories = [tmp_path / user for user in USERS]
+    for directory in directories:
+        directory.mkdir()
+    return [await _fuzz_settings(directory) for directory in directories]
+
+
+async def test_no_input_breaks_the_api_or_its_schema(
+    temporal_env: WorkflowEnvironment, fuzz_settings: list[Settings]
+) -> None:
+    """Both users at the same time, each against an app, read model and worker of its own."""
+    runs = await asyncio.gather(
+        *(_fuzz(user, settings, temporal_env) for user, settings in zip(USERS, fuzz_settings, strict=True))
     )
-    output = (await asyncio.wait_for(fuzz.communicate(), timeout=600))[0].decode()
-    assert fuzz.returncode == 0, output[-6000:]
-    assert "generated" in output
+    for user, (returncode, output) in zip(USERS, runs, strict=True):
+        assert returncode == 0, f"{user}:\n{output[-6000:]}"
+        assert "generated" in output, user
