@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
-from api.observability import LOG_CONTEXT_STATE, REQUEST_ID_HEADER
+from api.observability import REQUEST_ID_HEADER, log_context_of
 from hotline.errors import Conflict, DomainError
 from hotline.observability import context as log_context
 
@@ -78,7 +78,7 @@ async def _constraint(request: Request, error: Exception) -> Response:
 async def _unexpected(request: Request, error: Exception) -> Response:
     """Starlette runs this outside every middleware: the request's id is taken back from its state, for
     the log line and for the response, so that a user's report of the error finds its log line."""
-    context: log_context.LogContext | None = getattr(request.state, LOG_CONTEXT_STATE, None)
+    context = log_context_of(request)
     with log_context.resumed(context):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
     response = _internal_error(request)

@@ -81,6 +81,13 @@ def route_template(scope: Scope) -> str:
     return str(getattr(route, "path_format", None) or UNMATCHED_ROUTE)
 
 
+def log_context_of(request: Request) -> log_context.LogContext | None:
+    """The request's log context, also where Starlette's outermost error handler runs, outside this
+    middleware (RequestObserver keeps it in the request's state)."""
+    context: log_context.LogContext | None = getattr(request.state, LOG_CONTEXT_STATE, None)
+    return context
+
+
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":

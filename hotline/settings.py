@@ -67,10 +67,6 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(default=10, ge=0)
     secret_key: str = PLACEHOLDER_SECRET
 
-    def database_pool(self) -> dict[str, int]:
-        """The connection pool's size, for `hotline.db.create_engine`."""
-        return {"pool_size": self.database_pool_size, "max_overflow": self.database_max_overflow}
-
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Where rate-limit counts live: per process by default; shared (Redis) with several API replicas.
@@ -185,6 +181,10 @@ class Settings(BaseSettings):
     @property
     def json_logs(self) -> bool:
         return self.log_format == "json" if self.log_format else self.environment == "production"
+
+    def database_pool(self) -> dict[str, int]:
+        """The connection pool's size, for `hotline.db.create_engine`."""
+        return {"pool_size": self.database_pool_size, "max_overflow": self.database_max_overflow}
 
     @property
     def is_sqlite(self) -> bool:

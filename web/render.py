@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SessionDep, bearer_token
-from api.observability import LOG_CONTEXT_STATE
+from api.observability import log_context_of
 from hotline import auth
 from hotline.enums import Role
 from hotline.errors import DomainError, Forbidden
@@ -127,7 +127,7 @@ def redirect(path: str, done: str | None = None, **params: str) -> RedirectRespo
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
     message = messages.for_error(error, gettext_for(request), english=locale_of(request) == "en")
     # The request's id, which its log lines carry: what a user quotes to the help desk.
-    context = getattr(request.state, LOG_CONTEXT_STATE, None)
+    context = log_context_of(request)
     reference = context.request_id if context is not None else None
     return render(
         request,

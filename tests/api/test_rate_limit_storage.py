@@ -100,7 +100,7 @@ async def redis_proxy() -> AsyncIterator[TcpProxy]:
     """Redis behind a proxy the test can cut: a Redis that goes away and comes back."""
     host, port = REDIS_ADDRESS.rsplit(":", 1)
     proxy = TcpProxy(host, int(port))
-    proxy.port = await proxy.start()  # type: ignore[attr-defined]
+    await proxy.start()
     yield proxy
     await proxy.close()
 
@@ -119,7 +119,7 @@ async def test_a_store_that_goes_away_leaves_logins_working_and_counted_in_memor
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(ratelimit, "STORE_RETRY_SECONDS", 0.2)
-    proxied = redis_settings.rate_limit_storage.replace(REDIS_ADDRESS, f"127.0.0.1:{redis_proxy.port}")  # type: ignore[attr-defined]
+    proxied = redis_settings.rate_limit_storage.replace(REDIS_ADDRESS, f"127.0.0.1:{redis_proxy.port}")
     settings = redis_settings.model_copy(update={"rate_limit_storage": proxied})
     async with replica(settings, temporal) as api:
         assert (await _login(api, DEMO_PASSWORD)).status_code == 200

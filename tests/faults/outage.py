@@ -25,10 +25,12 @@ class TcpProxy:
         self._links: set[asyncio.StreamWriter] = set()
         self._server: asyncio.Server | None = None
         self.refused = 0  # connections attempted while cut: the worker kept trying
+        self.port = 0  # where it listens, once started
 
     async def start(self) -> int:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
-        return int(self._server.sockets[0].getsockname()[1])
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        return self.port
 
     async def close(self) -> None:
         await self.cut()
