@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from temporalio.client import Client
 
-from hotline.contracts import Actor, CaseIntake, Citizen, Place
+from hotline.contracts import CURRENT_GENERATION, Actor, CaseIntake, Citizen, Place
 from hotline.db import SessionFactory
 from hotline.enums import AppealType, AssignmentStatus, Channel, EventKind, Role
 from hotline.models import Assignment, CaseEvent
@@ -38,6 +38,7 @@ def intake(case_number: str, tier: int) -> CaseIntake:
         content="基准测试生成的诉求，任务保持打开。",
         received_at=datetime.now(UTC),
         registered_by=Actor(user="dispatcher", role=Role.DISPATCHER),
+        generation=CURRENT_GENERATION,
     )
 
 

@@ -36,8 +36,8 @@ WHY = {
 WHY_NAMED = {
     "local activity project_steps": "one per workflow task: the steps it took, in one read-model write",
     "local activity project_case": "one per timeline event (histories before the one-write-per-task patch)",
-    "core_patch": "the one-write-per-task patch's marker, while the patch lives (docs/versioning.md)",
-    "TemporalChangeVersion": "the SDK's upsert that comes with a patch marker, while the patch lives",
+    "core_patch": "the one-write-per-task patch's marker: a case of generation 1 (docs/versioning.md)",
+    "TemporalChangeVersion": "the SDK's upsert that comes with a patch marker: a case of generation 1",
     "local activity case_policy": "the clock's policy from settings, once per run (local activity)",
     "local activity compute_due_at": "the due time from the tier and calendar (local activity)",
     "local activity propose_route": "the catalogue's route, when intake did not give one (local activity)",

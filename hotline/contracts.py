@@ -62,6 +62,12 @@ class Route(BaseModel):
     tier: int
 
 
+# Generations (docs/versioning.md): 2 writes a case's steps once per workflow task from the start, the
+# `one-write-per-task` patch's new branch without the patch. Everything that starts a case sets CURRENT.
+GENERATION_ONE_WRITE_PER_TASK = 2
+CURRENT_GENERATION = GENERATION_ONE_WRITE_PER_TASK
+
+
 class CaseIntake(BaseModel):
     """The workflow's input: everything the citizen told us, plus who registered it."""
 
@@ -83,6 +89,10 @@ class CaseIntake(BaseModel):
     terms: CaseTerms | None = None
     # Set when a long case continues as new: the state the next run starts from.
     carried: CarriedState | None = None
+    # The workflow code generation the case was started under (docs/versioning.md, "Generations"):
+    # behaviour that new cases take from their first workflow task on is keyed on it, not on a patch,
+    # and costs the case no marker. Inputs recorded before the field existed read as generation 1.
+    generation: int = 1
 
 
 class RouteRequest(BaseModel):

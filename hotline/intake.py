@@ -30,7 +30,16 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from hotline import request_session, routing
 from hotline import search_attributes as sa
-from hotline.contracts import Actor, CaseIntake, CaseTerms, Citizen, Place, Route, RouteRequest
+from hotline.contracts import (
+    CURRENT_GENERATION,
+    Actor,
+    CaseIntake,
+    CaseTerms,
+    Citizen,
+    Place,
+    Route,
+    RouteRequest,
+)
 from hotline.db import WriteTurns, insert_for
 from hotline.enums import CaseStatus, Channel
 from hotline.errors import Conflict, Forbidden, Invalid
@@ -118,6 +127,7 @@ async def submit(
         route=route,
         answer=case_in.answer,
         terms=_terms(config, key.created_at, route, case_in),
+        generation=CURRENT_GENERATION,
     )
     if created:
         # Counted when the number is taken: a retry after a failed start finishes this case, not a new one.

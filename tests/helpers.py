@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from hotline.contracts import Actor, CaseIntake, Citizen, Place
+from hotline.contracts import CURRENT_GENERATION, Actor, CaseIntake, Citizen, Place
 from hotline.enums import AppealType, Channel, Role
 
 T = TypeVar("T")
@@ -65,6 +65,7 @@ def case_intake(
         content="115号楼自来水管爆裂",
         received_at=datetime.now(UTC),
         registered_by=Actor(user="dispatcher", role=Role.DISPATCHER),
+        generation=CURRENT_GENERATION,
     )
 
 

@@ -18,6 +18,7 @@ from temporalio.workflow import ActivityHandle
 with workflow.unsafe.imports_passed_through():
     from hotline import search_attributes as sa
     from hotline.contracts import (
+        GENERATION_ONE_WRITE_PER_TASK,
         Action,
         ActionResult,
         Actor,
@@ -129,6 +130,10 @@ class CaseBase:
     _rulings: set[str]  # returned tasks whose ruling is under way
 
     def _one_write_per_task(self) -> bool:
+        # A case of generation 2 or later never asks the patch (no marker, no upsert of
+        # TemporalChangeVersion); older cases, and cases an older intake started, do.
+        if self._intake.generation >= GENERATION_ONE_WRITE_PER_TASK:
+            return True
         return workflow.patched(ONE_WRITE_PER_TASK)
 
     async def _due_at(self) -> datetime:

@@ -5,6 +5,7 @@ Web UI's download give, and what `WorkflowHistory.from_json` reads).
     .venv/bin/python -m tests.replay.record                 # every path (about a minute)
     .venv/bin/python -m tests.replay.record merged_duplicate  # only these paths
     .venv/bin/python -m tests.replay.record --patch one-write-per-task  # into tests/histories/<patch id>/
+    .venv/bin/python -m tests.replay.record --generation 2  # into tests/histories/generation-2/
 
 It starts its own dev server (the `temporal` binary from the venv) and a throwaway SQLite read model, runs
 the real worker with the fast test clock (`tests/clock.py`) and drives each case with `CaseDriver`, as
@@ -34,6 +35,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from hotline import search_attributes
 from hotline.contracts import (
+    CURRENT_GENERATION,
     Actor,
     AnswerOrder,
     Decision,
@@ -329,7 +331,7 @@ async def task_force_all_departments(r: Recording) -> dict[str, str]:
 async def continued_as_new(r: Recording) -> dict[str, str]:
     """Enough urges to continue as new (after 40 events on this path's clock); closed in the new run."""
     first = await r.start()
-    await r.driver.open_tasks(first.id, 1)
+    [task] = await r.driver.open_tasks(first.id, 1)
     latest = r.driver.client.get_workflow_handle_for(CaseWorkflow.run, first.id)
     for n in range(6):
         await latest.execute_update(
@@ -340,7 +342,7 @@ async def continued_as_new(r: Recording) -> dict[str, str]:
         return (await latest.describe()).run_id != first.result_run_id
 
     await eventually(continued)
-    await eventually(lambda: _renewed_token(r, first.id))
+    await eventually(lambda: _renewed_token(r, first.id, task.task_token))
     await r.driver.handle_to_reply(latest)
     await r.review_and_visit(latest)
     return {r.path: first.id}
@@ -350,12 +352,13 @@ async def _kind_recorded(r: Recording, handle: WorkflowHandle, kind: str) -> boo
     return kind in await r.driver.kinds(handle.id)
 
 
-async def _renewed_token(r: Recording, case_number: str) -> bool:
+async def _renewed_token(r: Recording, case_number: str, first_token: bytes | None) -> bool:
+    """The new run has written its own token for the task (until then the first run's is still there)."""
     history = await fetch(client=r.driver.client, case_number=case_number)
     if len(history.runs) < 2:
         return False
-    tasks = await r.driver.open_tasks(case_number, 1)
-    return bool(tasks)
+    [task] = await r.driver.open_tasks(case_number, 1)
+    return task.task_token != first_token
 
 
 DEFAULT_CLOCK: dict[str, Any] = {}
@@ -452,11 +455,26 @@ def main() -> None:
         help="record into tests/histories/<ID>/: the histories of a workflow.patched change, beside "
         "those recorded before it",
     )
+    parser.add_argument(
+        "--generation",
+        type=int,
+        metavar="N",
+        help="record into tests/histories/generation-<N>/: the histories of cases started under a new "
+        "generation (hotline.contracts.CURRENT_GENERATION)",
+    )
     arguments = parser.parse_args()
     unknown = sorted(set(arguments.paths) - set(PATHS))
     if unknown:
         parser.error(f"unknown paths: {', '.join(unknown)}")
-    directory = HISTORIES / arguments.patch if arguments.patch else HISTORIES
+    if arguments.patch and arguments.generation:
+        parser.error("--patch and --generation name different directories; give one")
+    if arguments.generation and arguments.generation != CURRENT_GENERATION:
+        parser.error(f"cases are started under generation {CURRENT_GENERATION}, the current one")
+    directory = HISTORIES
+    if arguments.patch:
+        directory = HISTORIES / arguments.patch
+    elif arguments.generation:
+        directory = HISTORIES / f"generation-{arguments.generation}"
     asyncio.run(record(list(arguments.paths) or list(PATHS), directory))
 
 

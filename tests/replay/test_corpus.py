@@ -30,8 +30,12 @@ REQUIRED = {
 }
 
 
-# Each patched change's histories, recorded by the code that introduced it (docs/versioning.md).
-PATCHES = {"one-write-per-task": REQUIRED | {"dispatched_at_intake"}}
+# The histories of each patched change and of each generation, recorded by the code that introduced it
+# (docs/versioning.md), each in a directory of its own.
+CHANGES = {
+    "one-write-per-task": REQUIRED | {"dispatched_at_intake"},
+    "generation-2": REQUIRED | {"dispatched_at_intake"},
+}
 
 
 def _stems(directory: Path) -> set[str]:
@@ -42,10 +46,10 @@ def test_the_corpus_has_every_lifecycle_path() -> None:
     assert _stems(HISTORIES) >= REQUIRED, sorted(REQUIRED - _stems(HISTORIES))
 
 
-@pytest.mark.parametrize("patch", sorted(PATCHES))
-def test_the_corpus_has_every_lifecycle_path_after_each_patch(patch: str) -> None:
-    stems = _stems(HISTORIES / patch)
-    assert stems >= PATCHES[patch], sorted(PATCHES[patch] - stems)
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_the_corpus_has_every_lifecycle_path_after_each_change(change: str) -> None:
+    stems = _stems(HISTORIES / change)
+    assert stems >= CHANGES[change], sorted(CHANGES[change] - stems)
 
 
 async def test_every_recorded_history_replays_with_the_current_code() -> None:

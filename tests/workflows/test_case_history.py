@@ -1,6 +1,7 @@
 """What a standard case costs in history (issue: at most 40 events): the case's steps of one workflow
-task share one write, a case dispatched at intake needs no lookup and no upsert in its first workflow
-task, and the visit window's timer ends with the case instead of being cancelled."""
+task share one write, a case of the current generation records no patch marker, a case dispatched at
+intake needs no lookup and no upsert in its first workflow task, and the visit window's timer ends with
+the case instead of being cancelled."""
 
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.workflows.lifecycle import CaseDriver
 
 ROUTE = Route(mode=DispatchMode.DIRECT, lead="company.water", level=Level.CITY, tier=3)
 CLOCK = fast_clock(due_seconds=3600, sign_for_seconds=3600)
+CHANGE_VERSION = SearchAttributeKey.for_keyword_list("TemporalChangeVersion")
 
 
 @pytest.fixture
@@ -61,13 +63,15 @@ async def test_a_case_dispatched_at_intake_takes_one_write_per_workflow_task(
     markers = [history.local_activity(e) for e in events]
     assert {m[0] for m in markers if m is not None} == {history.STEPS_ACTIVITY}
     # Status, departments, tier and due time were set at start: upserts for review, reply and close only.
-    assert kinds.count(E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) == 4  # one is the patch's own
+    assert kinds.count(E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) == 3
+    # A case of the current generation takes the new branch without asking the patch: no marker.
+    assert not _patch_markers(events)
     # Sign-for window and warning started at dispatch, the visit window at review; only the first two
     # are cancelled (by the sign-for and the reply): the visit window ends with the case.
     assert kinds.count(E.EVENT_TYPE_TIMER_STARTED) == 3
     assert kinds.count(E.EVENT_TYPE_TIMER_CANCELED) == 2
     assert kinds.count(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) == 5
-    assert len(events) <= 41
+    assert len(events) == 39
 
     described = await handle.describe()
     attributes = described.typed_search_attributes
@@ -75,9 +79,40 @@ async def test_a_case_dispatched_at_intake_takes_one_write_per_workflow_task(
     assert attributes.get(search_attributes.CASE_DEPARTMENTS) == ["company.water"]
     assert attributes.get(search_attributes.CASE_TIER) == ROUTE.tier
     assert attributes.get(search_attributes.CASE_DUE_AT) == terms.due_at
-    assert attributes.get(SearchAttributeKey.for_keyword_list("TemporalChangeVersion")) == [
-        "one-write-per-task"
+    assert attributes.get(CHANGE_VERSION) is None
+
+
+def _patch_markers(events: list[Any]) -> list[Any]:
+    return [
+        e
+        for e in events
+        if e.event_type == E.EVENT_TYPE_MARKER_RECORDED
+        and e.marker_recorded_event_attributes.marker_name == "core_patch"
     ]
+
+
+async def test_a_case_an_older_intake_started_asks_the_patch_and_takes_the_same_path(
+    driver: CaseDriver, worker_factory: Any
+) -> None:
+    """A generation-1 input (an API not yet upgraded while the workers are, or a case started before the
+    generations): the case records the patch's marker and writes once per workflow task all the same."""
+    intake = case_intake()
+    terms = CLOCK.terms(intake.received_at, ROUTE.tier)
+    async with worker_factory(replace_activities=CLOCK):
+        handle = await _standard_path(driver, route=ROUTE, terms=terms, generation=1)
+    events = list((await handle.fetch_history()).events)
+
+    assert len(_patch_markers(events)) == 1
+    assert _writes(events) == [
+        ["registered", "dispatched"],
+        ["signed_for"],
+        ["replied", "awaiting_review"],
+        ["review_accepted"],
+        ["visited", "closed"],
+    ]
+    assert len(events) == 41  # the marker and its upsert of TemporalChangeVersion
+    described = await handle.describe()
+    assert described.typed_search_attributes.get(CHANGE_VERSION) == ["one-write-per-task"]
 
 
 async def test_a_case_routed_by_the_workflow_looks_up_its_terms_and_upserts_the_dispatch_once(
