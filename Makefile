@@ -21,7 +21,7 @@ SOURCES := activities api bench hotline tests web workflows worker.py
 
 test: $(STAMP)
 	$(PY) -m compileall -q $(SOURCES) > /dev/null
-	$(PY) -m pytest
+	$(PY) -m tests.suite $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from temporalio.client import (
     Client,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -74,11 +75,7 @@ async def execute(*, client: Client, case_number: str, update: str, action: Acti
             update, action, id=action.request_id, result_type=ActionResult, rpc_timeout=UPDATE_TIMEOUT
         )
     except WorkflowUpdateRPCTimeoutOrCancelledError:
-        raise Unavailable(
-            "case_busy",
-            f"Case {case_number} did not answer in time (its worker may be restarting). Retry with the same "
-            "Idempotency-Key: an action is applied once however often it is sent.",
-        ) from None
+        raise _busy(case_number) from None
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_ERRORS:
@@ -87,19 +84,27 @@ async def execute(*, client: Client, case_number: str, update: str, action: Acti
     except RPCError as error:
         if error.status not in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
             raise
-        if await _exists(handle):
-            raise Conflict(
-                "case_closed", f"Case {case_number} is closed; it takes no more actions."
-            ) from None
-        raise NotFound("case_not_found", f"No case {case_number}.") from None
+        raise await refusal_for_lost_update(handle, case_number) from None
 
 
-async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Temporal answers an Update to a finished workflow as 'not found'; tell the two apart."""
+def _busy(case_number: str) -> Unavailable:
+    return Unavailable(
+        "case_busy",
+        f"Case {case_number} did not answer in time (its worker may be restarting). Retry with the same "
+        "Idempotency-Key: an action is applied once however often it is sent.",
+    )
+
+
+async def refusal_for_lost_update(handle: WorkflowHandle[Any, Any], case_number: str) -> DomainError:
+    """What to tell the person when Temporal answers an Update 'not found' or 'not ready'. It says so of
+    a workflow that has finished, and also of an Update whose workflow task was lost (a worker killed in
+    the middle of it): ask the case which it is, and never call a running case closed."""
     try:
-        await handle.describe()
-        return True
+        described = await handle.describe()
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
-            return False
+            return NotFound("case_not_found", f"No case {case_number}.")
         raise
+    if described.status == WorkflowExecutionStatus.RUNNING:
+        return _busy(case_number)
+    return Conflict("case_closed", f"Case {case_number} is closed; it takes no more actions.")

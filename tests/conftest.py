@@ -34,11 +34,33 @@ from worker import build_worker
 BIN = Path(sys.executable).parent
 
 
+# `make test` runs the suite as two processes side by side when PostgreSQL is there (tests/suite.py): the
+# SQLite half runs every test on the SQLite read model and every test that has no read model of its own;
+# the PostgreSQL half runs every test on the PostgreSQL read model and the fault tests (which use it).
+HALF = os.environ.get("HOTLINE_TEST_HALF")
+
+
 def _backends() -> list[str]:
     backends = ["sqlite"]
     if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
         backends.append("postgresql")
-    return backends
+    return [HALF] if HALF in backends else backends
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HALF is None:
+        return
+    elsewhere = [item for item in items if _half_of(item) != HALF]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if _half_of(item) == HALF]
+
+
+def _half_of(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "database_url" in callspec.params:
+        return str(callspec.params["database_url"])
+    return "postgresql" if item.get_closest_marker("faults") else "sqlite"
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 from temporalio.client import Client
 
+from hotline import actions
 from tests.helpers import appeal, eventually, new_key, open_case_with_task, visiting_case
 
 
@@ -199,3 +200,19 @@ async def test_the_last_unreachable_attempt_says_the_case_is_closing(
     ]
     assert [a.status_code for a in answers] == [200] * settings.visit_attempts
     assert [a.json()["closing"] for a in answers] == [None] * (settings.visit_attempts - 1) + ["unreachable"]
+
+
+async def test_an_update_lost_with_its_workflow_task_is_busy_while_the_case_runs_and_closed_after(
+    api: httpx.AsyncClient, login: Any, case_worker: Any, temporal: Client
+) -> None:
+    """Temporal answers 'not found' or 'not ready' to an Update whose workflow task was lost (its worker
+    killed mid-task) as it does to one sent to a finished case: only the second is closed."""
+    number, _ = await open_case_with_task(api, login)
+    handle = temporal.get_workflow_handle(number)
+    while_running = await actions.refusal_for_lost_update(handle, number)
+    await handle.terminate("test: the case ends")
+    after = await actions.refusal_for_lost_update(handle, number)
+    missing = await actions.refusal_for_lost_update(temporal.get_workflow_handle("XN-NONE"), "XN-NONE")
+    assert (while_running.status_code, while_running.code) == (503, "case_busy")
+    assert (after.status_code, after.code) == (409, "case_closed")
+    assert (missing.status_code, missing.code) == (404, "case_not_found")
