@@ -6,7 +6,9 @@
 Brings up a fresh stack (bench/stack.py: dev server on SQLite with WAL, read model, `python -m worker`,
 the API under uvicorn, the trivial workflows' worker), then measures, with the same concurrency each time:
 (a) the engine's ceiling, one-activity workflows per second through the SDK; (c, raw) start_workflow and
-execute_update latency on a trivial workflow; (b) standard cases per second through the HTTP API with one
+execute_update latency on a trivial workflow; (e) a standard case's bare shape per second (its workflow
+tasks, Updates, timers and activity with nothing else: the most any code for this lifecycle could reach);
+(b) standard cases per second through the HTTP API with one
 shared httpx client, and (c) the latency of each of their API calls; (d) the history of one closed case,
 event by event. Prints the ratios against their targets and writes everything to
 bench/results/latest.json. The worker and the API run in processes of their own, as `make run` runs them,
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,9 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         await simulated.lifecycle(http, temporal, count=args.warmup, concurrency=lanes, latencies=Latencies())
         print(f"(a) {args.engine_workflows} one-activity workflows, {lanes} in flight")
         ceiling = await engine.ceiling(temporal, queue, count=args.engine_workflows, concurrency=lanes)
+        print(f"(e) {args.cases} standard cases' bare shapes, {lanes} in flight")
+        await engine.case_shape(temporal, queue, count=args.warmup, concurrency=lanes)
+        shape = await engine.case_shape(temporal, queue, count=args.cases, concurrency=lanes)
         print(f"(c) {args.raw_workflows} trivial workflows taking {UPDATES_PER_RAW_WORKFLOW} Updates each")
         raw = Latencies()
         await engine.raw_latencies(
@@ -81,14 +87,27 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             http, temporal, count=args.cases, concurrency=lanes, latencies=api
         )
     history = await temporal.get_workflow_handle(closed[-1]).fetch_history()
-    measured = results(args, ceiling.as_dict(), lifecycle.as_dict(), raw, api, account(history), closed[-1])
+    measured = results(
+        args,
+        Rates(ceiling.as_dict(), lifecycle.as_dict(), shape.as_dict()),
+        raw,
+        api,
+        account(history),
+        closed[-1],
+    )
     return {"machine": machine, **measured}
+
+
+@dataclass(frozen=True)
+class Rates:
+    ceiling: dict[str, float]  # (a)
+    lifecycle: dict[str, float]  # (b)
+    shape: dict[str, float]  # (e)
 
 
 def results(
     args: argparse.Namespace,
-    ceiling: dict[str, float],
-    lifecycle: dict[str, float],
+    rates: Rates,
     raw: Latencies,
     api: Latencies,
     history: Account,
@@ -97,8 +116,16 @@ def results(
     raw_p99 = {name: s["p99_ms"] for name, s in raw.summaries().items()}
     api_p99 = {name: s["p99_ms"] for name, s in api.summaries().items()}
     actions = [simulated.SIGN_FOR, simulated.REPLY, simulated.REVIEW, simulated.VISIT]
+    ceiling, lifecycle, shape = (
+        rates.ceiling["per_second"],
+        rates.lifecycle["per_second"],
+        rates.shape["per_second"],
+    )
     ratios = {
-        "lifecycle_per_engine_ceiling": lifecycle["per_second"] / ceiling["per_second"],
+        "lifecycle_per_engine_ceiling": lifecycle / ceiling,
+        # The most any code for this lifecycle could reach, and how much of it this code reaches.
+        "case_shape_per_engine_ceiling": shape / ceiling,
+        "lifecycle_per_case_shape": lifecycle / shape,
         "intake_p99_per_raw_start_p99": api_p99[simulated.INTAKE] / raw_p99[engine.START],
         **{f"{a}_p99_per_raw_update_p99": api_p99[a] / raw_p99[engine.UPDATE] for a in actions},
     }
@@ -122,8 +149,9 @@ def results(
             **{k: v for k, v in report.parameters(args).items() if k != "postgres"},
             "read_model": "postgresql" if args.postgres else "sqlite",
         },
-        "engine_ceiling": ceiling,
-        "lifecycle": lifecycle,
+        "engine_ceiling": rates.ceiling,
+        "lifecycle": rates.lifecycle,
+        "case_shape": rates.shape,
         "latency_api": api.summaries(),
         "latency_raw": raw.summaries(),
         "history": {"case_number": case_number, **history.as_dict()},
@@ -137,6 +165,8 @@ def print_results(results: dict[str, Any]) -> None:
     ceiling, lifecycle = results["engine_ceiling"], results["lifecycle"]
     print(f"\n(a) engine ceiling   {ceiling['per_second']:8.1f} one-activity workflows/s")
     print(f"(b) full lifecycle   {lifecycle['per_second']:8.1f} standard cases/s (intake → closed)")
+    shape = results["case_shape"]
+    print(f"(e) the case's shape {shape['per_second']:8.1f} bare shapes/s (no read model, no API)")
     print("\n(c) latency, ms")
     rows = [
         (name, "API", s["count"], s["p50_ms"], s["p99_ms"], s["max_ms"])

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 
 from bench import lifecycle
 from bench.stack import running_stack
@@ -35,6 +36,8 @@ async def test_tiny_lifecycle_run_closes_its_cases_and_accounts_for_every_event(
 
         await eventually(all_closed)
         history = await temporal.get_workflow_handle(results["history"]["case_number"]).fetch_history()
+        shapes = [w async for w in temporal.list_workflows("WorkflowType = 'CaseShape'")]
+        shape = await temporal.get_workflow_handle(shapes[0].id).fetch_history()
     lifecycle.print_results(results)
     results.pop("_targets")
     lifecycle.report.write(args.output.name, results, args.output.parent)
@@ -46,8 +49,11 @@ async def test_tiny_lifecycle_run_closes_its_cases_and_accounts_for_every_event(
     assert written["latency_api"]["intake"]["count"] == CASES
     assert set(written["latency_raw"]) == {"raw start_workflow", "raw execute_update"}
     assert all({"p50_ms", "p99_ms", "max_ms"} <= set(s) for s in written["latency_api"].values())
+    assert written["case_shape"]["count"] == CASES
     assert set(written["ratios"]) == {
         "lifecycle_per_engine_ceiling",
+        "case_shape_per_engine_ceiling",
+        "lifecycle_per_case_shape",
         "intake_p99_per_raw_start_p99",
         *(f"{call}_p99_per_raw_update_p99" for call in API_CALLS - {"intake"}),
     }
@@ -64,4 +70,27 @@ async def test_tiny_lifecycle_run_closes_its_cases_and_accounts_for_every_event(
     assert accounted["workflow_tasks"] == completed
     assert {"update sign_for", "update review", "update visit", "department_task"} <= {
         row["name"] for row in accounted["by_event"]
+    }
+
+    # (e) is the case's shape: as many workflow tasks, Updates, timers and activities as the case, and
+    # nothing of the read model (no markers).
+    assert len(shapes) == CASES + WARMUP and all(
+        w.status == WorkflowExecutionStatus.COMPLETED for w in shapes
+    )
+    assert _shape_of(shape) == _shape_of(history)
+    assert Counter(e.event_type for e in shape.events)[EventType.EVENT_TYPE_MARKER_RECORDED] == 0
+
+
+def _shape_of(history: WorkflowHistory) -> dict[int, int]:
+    kinds = Counter(e.event_type for e in history.events)
+    return {
+        kind: kinds[kind]
+        for kind in (
+            EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+            EventType.EVENT_TYPE_TIMER_STARTED,
+            EventType.EVENT_TYPE_TIMER_CANCELED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+            EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+        )
     }
