@@ -11,7 +11,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import SearchAttributeKey
 
 from hotline import history, search_attributes
-from hotline.contracts import Route
+from hotline.contracts import CaseTerms, Route
 from hotline.db import SessionFactory
 from hotline.enums import CaseStatus, DispatchMode, Level, Rating
 from tests.clock import fast_clock
@@ -42,23 +42,33 @@ def _writes(events: list[Any]) -> list[list[str]]:
     return [[s.event.kind.value for s in history.steps_of(e)] for e in events if history.steps_of(e)]
 
 
+# A standard case's writes, one per workflow task.
+ONE_WRITE_EACH = [
+    ["registered", "dispatched"],
+    ["signed_for"],
+    ["replied", "awaiting_review"],
+    ["review_accepted"],
+    ["visited", "closed"],
+]
+
+
+async def _dispatched_at_intake(
+    driver: CaseDriver, worker_factory: Any, **intake: Any
+) -> tuple[WorkflowHandle, CaseTerms]:
+    """The standard path of a case started as the API starts one whose route it knows; and its terms."""
+    terms = CLOCK.terms(case_intake().received_at, ROUTE.tier)
+    async with worker_factory(replace_activities=CLOCK):
+        return await _standard_path(driver, route=ROUTE, terms=terms, **intake), terms
+
+
 async def test_a_case_dispatched_at_intake_takes_one_write_per_workflow_task(
     driver: CaseDriver, worker_factory: Any
 ) -> None:
-    intake = case_intake()
-    terms = CLOCK.terms(intake.received_at, ROUTE.tier)
-    async with worker_factory(replace_activities=CLOCK):
-        handle = await _standard_path(driver, route=ROUTE, terms=terms)
+    handle, terms = await _dispatched_at_intake(driver, worker_factory)
     events = list((await handle.fetch_history()).events)
     kinds = [e.event_type for e in events]
 
-    assert _writes(events) == [
-        ["registered", "dispatched"],
-        ["signed_for"],
-        ["replied", "awaiting_review"],
-        ["review_accepted"],
-        ["visited", "closed"],
-    ]
+    assert _writes(events) == ONE_WRITE_EACH
     # No local activity besides the writes: the terms came with the input.
     markers = [history.local_activity(e) for e in events]
     assert {m[0] for m in markers if m is not None} == {history.STEPS_ACTIVITY}
@@ -96,20 +106,11 @@ async def test_a_case_an_older_intake_started_asks_the_patch_and_takes_the_same_
 ) -> None:
     """A generation-1 input (an API not yet upgraded while the workers are, or a case started before the
     generations): the case records the patch's marker and writes once per workflow task all the same."""
-    intake = case_intake()
-    terms = CLOCK.terms(intake.received_at, ROUTE.tier)
-    async with worker_factory(replace_activities=CLOCK):
-        handle = await _standard_path(driver, route=ROUTE, terms=terms, generation=1)
+    handle, _terms = await _dispatched_at_intake(driver, worker_factory, generation=1)
     events = list((await handle.fetch_history()).events)
 
     assert len(_patch_markers(events)) == 1
-    assert _writes(events) == [
-        ["registered", "dispatched"],
-        ["signed_for"],
-        ["replied", "awaiting_review"],
-        ["review_accepted"],
-        ["visited", "closed"],
-    ]
+    assert _writes(events) == ONE_WRITE_EACH
     assert len(events) == 41  # the marker and its upsert of TemporalChangeVersion
     described = await handle.describe()
     assert described.typed_search_attributes.get(CHANGE_VERSION) == ["one-write-per-task"]
