@@ -6,7 +6,8 @@
 Brings up a fresh stack (bench/stack.py: dev server on SQLite with WAL, read model, `python -m worker`,
 the API under uvicorn, the trivial workflows' worker), then measures, with the same concurrency each time:
 (a) the engine's ceiling, one-activity workflows per second through the SDK; (c, raw) start_workflow and
-execute_update latency on a trivial workflow; (e) a standard case's bare shape per second (its workflow
+execute_update latency on a trivial workflow, and of the intake's own claim (its one durable write)
+followed by a start; (e) a standard case's bare shape per second (its workflow
 tasks, Updates, timers and activity with nothing else: the most any code for this lifecycle could reach);
 (b) standard cases per second through the HTTP API with one
 shared httpx client, and (c) the latency of each of their API calls; (d) the history of one closed case,
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,9 @@ from bench import engine, report, simulated
 from bench.history_account import Account, account
 from bench.measure import Latencies
 from bench.stack import Stack, running_stack
+from hotline.db import SessionFactory, WriteTurns, create_engine, session_factory
+from hotline.intake import IntakeConfig
+from hotline.settings import Settings
 from hotline.temporal import connect
 
 MAX_EVENTS_PER_CASE = 40
@@ -81,6 +87,11 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             updates=UPDATES_PER_RAW_WORKFLOW,
             latencies=raw,
         )
+        print(f"(c) {args.raw_workflows} intake claims, each followed by a start")
+        async with intake_claims(stack.settings) as claims:
+            await engine.claimed_starts(
+                temporal, queue, claims, count=args.raw_workflows, concurrency=lanes, latencies=raw
+            )
         print(f"(b) {args.cases} standard cases through the API, {lanes} in flight")
         api = Latencies()
         lifecycle, closed = await simulated.lifecycle(
@@ -96,6 +107,23 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         closed[-1],
     )
     return {"machine": machine, **measured}
+
+
+@asynccontextmanager
+async def intake_claims(settings: Settings) -> AsyncIterator[tuple[SessionFactory, IntakeConfig]]:
+    """The read model as the API writes its claims (SQLite writers take turns, per process)."""
+    database = create_engine(settings.database_url)
+    sessions = session_factory(database)
+    config = IntakeConfig(
+        task_queue=settings.temporal_task_queue,
+        case_number_prefix=settings.case_number_prefix,
+        timezone=settings.timezone,
+        write_turns=WriteTurns(sessions),
+    )
+    try:
+        yield sessions, config
+    finally:
+        await database.dispose()
 
 
 @dataclass(frozen=True)
@@ -127,6 +155,8 @@ def results(
         "case_shape_per_engine_ceiling": shape / ceiling,
         "lifecycle_per_case_shape": lifecycle / shape,
         "intake_p99_per_raw_start_p99": api_p99[simulated.INTAKE] / raw_p99[engine.START],
+        # The floor of that ratio for an intake that claims its number durably before it starts.
+        "claim_and_start_p99_per_raw_start_p99": raw_p99[engine.CLAIMED_START] / raw_p99[engine.START],
         **{f"{a}_p99_per_raw_update_p99": api_p99[a] / raw_p99[engine.UPDATE] for a in actions},
     }
     worst_action = max(actions, key=lambda a: api_p99[a])

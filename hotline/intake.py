@@ -99,7 +99,7 @@ async def submit(
         choice=case_in.route,
     )
     request_hash = _request_hash(case_in)
-    key, created = await _claim(session, config, idempotency_key, request_hash)
+    key, created = await claim(session, config, idempotency_key, request_hash)
     bind_case_number(key.case_number)
     intake = CaseIntake(
         case_number=key.case_number,
@@ -173,9 +173,11 @@ def _request_hash(case_in: CaseCreate) -> str:
     return hashlib.sha256(json.dumps(case_in.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
-async def _claim(
+async def claim(
     session: AsyncSession, config: IntakeConfig, idempotency_key: str, request_hash: str
 ) -> tuple[IntakeKey, bool]:
+    """The key's case: claimed now with a new case number and tracking code in one transaction, or the one
+    an earlier request with this key claimed (True when new). The intake's one durable write."""
     existing = await session.get(IntakeKey, idempotency_key)
     if existing is None:
         now = datetime.now(UTC)

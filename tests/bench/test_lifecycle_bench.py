@@ -47,7 +47,12 @@ async def test_tiny_lifecycle_run_closes_its_cases_and_accounts_for_every_event(
     assert written["engine_ceiling"]["count"] == 4 and written["engine_ceiling"]["per_second"] > 0
     assert set(written["latency_api"]) == API_CALLS
     assert written["latency_api"]["intake"]["count"] == CASES
-    assert set(written["latency_raw"]) == {"raw start_workflow", "raw execute_update"}
+    assert set(written["latency_raw"]) == {
+        "raw start_workflow",
+        "raw execute_update",
+        "claim + start_workflow",
+    }
+    assert written["latency_raw"]["claim + start_workflow"]["count"] == 2
     assert all({"p50_ms", "p99_ms", "max_ms"} <= set(s) for s in written["latency_api"].values())
     assert written["case_shape"]["count"] == CASES
     assert set(written["ratios"]) == {
@@ -55,6 +60,7 @@ async def test_tiny_lifecycle_run_closes_its_cases_and_accounts_for_every_event(
         "case_shape_per_engine_ceiling",
         "lifecycle_per_case_shape",
         "intake_p99_per_raw_start_p99",
+        "claim_and_start_p99_per_raw_start_p99",
         *(f"{call}_p99_per_raw_update_p99" for call in API_CALLS - {"intake"}),
     }
     assert len(written["targets"]) == 4 and all(
