@@ -10,8 +10,10 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -22,26 +24,57 @@ router = APIRouter(tags=["health"])
 CHECK_TIMEOUT_SECONDS = 3.0
 
 
+class Transitions:
+    """Each component's last state in this process, so that an outage is logged when it starts (with its
+    reason) and when it ends, not at every probe of every load balancer."""
+
+    def __init__(self) -> None:
+        self._up: dict[str, bool] = {}
+
+    def report(self, component: str, up: bool, error: BaseException | None = None) -> None:
+        was_up = self._up.get(component, True)
+        self._up[component] = up
+        if was_up and not up:
+            log.warning("health check: %s down", component, exc_info=error)
+        elif up and not was_up:
+            log.info("health check: %s back up", component)
+
+
+def _transitions(request: Request) -> Transitions:
+    state = request.app.state
+    if not hasattr(state, "health_transitions"):
+        state.health_transitions = Transitions()
+    return state.health_transitions
+
+
+TransitionsDep = Annotated[Transitions, Depends(_transitions)]
+
+
 @router.get("/livez")
 async def livez() -> dict[str, str]:
     return {"status": "up"}
 
 
 @router.get("/readyz")
-async def readyz(session: SessionDep, client: TemporalDep) -> JSONResponse:
-    database, temporal = await asyncio.gather(_check_database(session), _check_temporal(client))
+async def readyz(session: SessionDep, client: TemporalDep, transitions: TransitionsDep) -> JSONResponse:
+    database, temporal = await asyncio.gather(
+        _state("database", lambda: session.execute(text("SELECT 1")), transitions),
+        _state("temporal", client.service_client.check_health, transitions),
+    )
     return _answer({"api": "up", "database": database, "temporal": temporal})
 
 
 @router.get("/healthz")
-async def healthz(session: SessionDep, client: TemporalDep, limiter: LimiterDep) -> JSONResponse:
+async def healthz(
+    session: SessionDep, client: TemporalDep, limiter: LimiterDep, transitions: TransitionsDep
+) -> JSONResponse:
     database, temporal, store = await asyncio.gather(
-        _check_database(session), _check_temporal(client), limiter.store_answers()
+        _state("database", lambda: session.execute(text("SELECT 1")), transitions),
+        _state("temporal", client.service_client.check_health, transitions),
+        _state("rate-limit store", limiter.store_answers, transitions),
     )
-    if not store:
-        log.warning("health check: rate-limit store down")
     essential = {"api": "up", "database": database, "temporal": temporal}
-    return _answer(essential, rate_limit_store="up" if store else "down")
+    return _answer(essential, rate_limit_store=store)
 
 
 def _answer(essential: dict[str, str], **optional: str) -> JSONResponse:
@@ -55,21 +88,13 @@ def _answer(essential: dict[str, str], **optional: str) -> JSONResponse:
     return JSONResponse({"status": status, "components": {**essential, **optional}}, status_code=code)
 
 
-async def _check_database(session: SessionDep) -> str:
+async def _state(component: str, probe: Callable[[], Awaitable[object]], transitions: Transitions) -> str:
+    """ "up" when the probe answers (anything but False) within the timeout, else "down"."""
+    error: BaseException | None = None
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            await session.execute(text("SELECT 1"))
-        return "up"
-    except Exception:  # any failure means down; the reason goes to the log, not to the caller
-        log.warning("health check: database down", exc_info=True)
-        return "down"
-
-
-async def _check_temporal(client: TemporalDep) -> str:
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            healthy = await client.service_client.check_health()
-        return "up" if healthy else "down"
-    except Exception:
-        log.warning("health check: temporal down", exc_info=True)
-        return "down"
+            up = await probe() is not False
+    except Exception as failure:  # any failure means down; the reason goes to the log, not to the caller
+        up, error = False, failure
+    transitions.report(component, up, error)
+    return "up" if up else "down"
