@@ -34,9 +34,11 @@ from worker import build_worker
 BIN = Path(sys.executable).parent
 
 
-# `make test` runs the suite as two processes side by side when PostgreSQL is there (tests/suite.py): the
-# SQLite half runs every test on the SQLite read model and every test that has no read model of its own;
-# the PostgreSQL half runs every test on the PostgreSQL read model and the fault tests (which use it).
+# `make test` runs the suite as two processes side by side when PostgreSQL is there, then the fault tests
+# alone (tests/suite.py): the SQLite half runs every test on the SQLite read model and the tests that have
+# no read model of their own; the PostgreSQL half every test on the PostgreSQL read model and the browser
+# tests (to even the halves); the fault tests, which kill and restart processes against deadlines, run
+# last with the machine to themselves.
 HALF = os.environ.get("HOTLINE_TEST_HALF")
 
 
@@ -57,10 +59,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _half_of(item: pytest.Item) -> str:
+    if item.get_closest_marker("faults"):
+        return "faults"
     callspec = getattr(item, "callspec", None)
     if callspec is not None and "database_url" in callspec.params:
         return str(callspec.params["database_url"])
-    return "postgresql" if item.get_closest_marker("faults") else "sqlite"
+    return "postgresql" if "browser" in item.path.parts else "sqlite"
 
 
 @asynccontextmanager
