@@ -57,10 +57,7 @@ async def livez() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(session: SessionDep, client: TemporalDep, transitions: TransitionsDep) -> JSONResponse:
-    database, temporal = await asyncio.gather(
-        _state("database", lambda: session.execute(text("SELECT 1")), transitions),
-        _state("temporal", client.service_client.check_health, transitions),
-    )
+    database, temporal = await asyncio.gather(*_essential_checks(session, client, transitions))
     return _answer({"api": "up", "database": database, "temporal": temporal})
 
 
@@ -69,12 +66,21 @@ async def healthz(
     session: SessionDep, client: TemporalDep, limiter: LimiterDep, transitions: TransitionsDep
 ) -> JSONResponse:
     database, temporal, store = await asyncio.gather(
-        _state("database", lambda: session.execute(text("SELECT 1")), transitions),
-        _state("temporal", client.service_client.check_health, transitions),
+        *_essential_checks(session, client, transitions),
         _state("rate-limit store", limiter.store_answers, transitions),
     )
     essential = {"api": "up", "database": database, "temporal": temporal}
     return _answer(essential, rate_limit_store=store)
+
+
+def _essential_checks(
+    session: SessionDep, client: TemporalDep, transitions: Transitions
+) -> tuple[Awaitable[str], Awaitable[str]]:
+    """The database's and Temporal's states, what /readyz and /healthz both ask."""
+    return (
+        _state("database", lambda: session.execute(text("SELECT 1")), transitions),
+        _state("temporal", client.service_client.check_health, transitions),
+    )
 
 
 def _answer(essential: dict[str, str], **optional: str) -> JSONResponse:
