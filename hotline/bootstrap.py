@@ -10,10 +10,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from argon2 import PasswordHasher
 from sqlmodel import select
 
 from hotline import reference, tokens
-from hotline.auth import hash_password
+from hotline.auth import PASSWORD_HASHER, hash_password
 from hotline.db import SessionFactory, create_engine
 from hotline.enums import Channel, Role
 from hotline.models import User
@@ -104,8 +105,11 @@ async def load_reference_data(sessions: SessionFactory) -> bool:
         return await reference.load(session, reference.read())
 
 
-async def create_demo_users(sessions: SessionFactory, password: str = DEMO_PASSWORD) -> list[str]:
-    """Create the demo users that are missing; existing users (and their passwords) are left alone."""
+async def create_demo_users(
+    sessions: SessionFactory, password: str = DEMO_PASSWORD, hasher: PasswordHasher = PASSWORD_HASHER
+) -> list[str]:
+    """Create the demo users that are missing; existing users (and their passwords) are left alone.
+    A test suite that logs in hundreds of times passes a cheaper hasher; logins check either."""
     async with sessions() as session:
         existing = set((await session.execute(select(User.username))).scalars())
         created = [u for u in DEMO_USERS if u.username not in existing]
@@ -113,7 +117,7 @@ async def create_demo_users(sessions: SessionFactory, password: str = DEMO_PASSW
             User(
                 username=u.username,
                 display_name=u.display_name,
-                password_hash=hash_password(password),
+                password_hash=hash_password(password, hasher),
                 role=u.role.value,
                 department_code=u.department,
                 supervision_level=u.supervision_level,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hotline.auth import hash_password
+from hotline.auth import hash_password_off_loop
 from hotline.enums import DepartmentKind, DispatchMode, Level, Role
 from hotline.errors import Conflict, Invalid, NotFound
 from hotline.models import Category, Department, DispatchRule, District, Street, User
@@ -321,7 +321,7 @@ async def create_user(*, session: AsyncSession, user: UserIn) -> UserOut:
     row = User(
         username=user.username,
         display_name=user.display_name,
-        password_hash=hash_password(user.password),
+        password_hash=await hash_password_off_loop(user.password),
         role=user.role.value,
         department_code=user.department if user.role == Role.DEPARTMENT else None,
         supervision_level=user.supervision_level if user.role == Role.SUPERVISOR else None,

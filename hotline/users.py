@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from hotline.auth import Principal, hash_password
+from hotline.auth import Principal, hash_password_off_loop
 from hotline.directory import UserOut, check_role, user_out
 from hotline.enums import Role
 from hotline.errors import Conflict, NotFound
@@ -69,7 +69,7 @@ async def update(*, session: AsyncSession, user_id: int, changes: UserUpdate, by
 async def reset_password(*, session: AsyncSession, user_id: int, password: str, by: Principal) -> UserOut:
     row = await _get(session, user_id)
     _not_yourself(row, by)
-    row.password_hash = hash_password(password)
+    row.password_hash = await hash_password_off_loop(password)
     await end_sessions(session=session, user_id=user_id)
     await session.commit()
     return user_out(row)

@@ -14,8 +14,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import argon2
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -86,13 +88,18 @@ async def fresh_database(kind: str, directory: Path) -> AsyncIterator[str]:
         await admin.dispose()
 
 
+# The demo users' passwords hashed with argon2's cheapest parameters: the suite logs in hundreds of times,
+# and a check costs what its stored hash cost (about 0.1 s of a core with the product's parameters).
+TEST_PASSWORD_HASHER = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+
+
 async def prepared_sessions(database_url: str) -> tuple[AsyncEngine, SessionFactory]:
     """A migrated read model with the Xining reference data and the demo users."""
     await bootstrap.migrate(database_url)
     engine = create_engine(database_url)
     factory = session_factory(engine)
     await bootstrap.load_reference_data(factory)
-    await bootstrap.create_demo_users(factory)
+    await bootstrap.create_demo_users(factory, hasher=TEST_PASSWORD_HASHER)
     await bootstrap.create_demo_token(factory)
     return engine, factory
 

@@ -6,6 +6,7 @@ Routes stay thin: they parse the form, call the same service as the API, and ren
 
 from __future__ import annotations
 
+import functools
 import gettext
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,13 @@ class LoginRequired(Exception):
 
 def build_templates(settings: Settings) -> dict[str, Jinja2Templates]:
     """A Jinja environment per language, each with its catalogue and formats installed."""
+    return _templates_for(settings.timezone)
+
+
+@functools.cache
+def _templates_for(timezone: str) -> dict[str, Jinja2Templates]:
+    """Built once per process and time zone, not once per app: compiling the catalogue and parsing each
+    template the first time it is shown cost more than most pages' requests (tests build an app each)."""
     by_locale = {}
     for locale in i18n.LOCALES:
         env = jinja2.Environment(
@@ -45,7 +53,7 @@ def build_templates(settings: Settings) -> dict[str, Jinja2Templates]:
         translations = i18n.translations(locale)
         env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         env.translations = translations  # type: ignore[attr-defined]
-        formats = i18n.Formats(locale=locale, timezone=settings.timezone)
+        formats = i18n.Formats(locale=locale, timezone=timezone)
         env.filters.update(
             dt=formats.datetime,
             date=formats.date,

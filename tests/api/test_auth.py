@@ -1,7 +1,12 @@
 """Logins: sessions, and failed attempts limited per username and per address."""
 
-import httpx
+import asyncio
+import threading
 
+import httpx
+import pytest
+
+from hotline import auth
 from hotline.bootstrap import DEMO_PASSWORD
 from tests.helpers import appeal, new_key
 
@@ -17,6 +22,29 @@ async def test_repeated_failures_lock_the_username_for_a_while_even_with_the_rig
     locked = await _login(api, "dispatcher", DEMO_PASSWORD)
     assert {r.status_code for r in failures} == {401}
     assert locked.status_code == 429 and locked.json()["code"] == "rate_limited"
+
+
+async def test_a_password_check_does_not_hold_up_other_requests(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check takes about a tenth of a second by design; it runs beside the event loop, not on it."""
+    checking, may_finish = threading.Event(), threading.Event()
+    released_by_the_test = []
+    check = auth._password_matches
+
+    def held_check(stored_hash: str, password: str) -> bool:
+        checking.set()
+        released_by_the_test.append(may_finish.wait(timeout=5))  # False: the event loop waited on it
+        return check(stored_hash, password)
+
+    monkeypatch.setattr(auth, "_password_matches", held_check)
+    login = asyncio.create_task(_login(api, "auditor", DEMO_PASSWORD))
+    assert await asyncio.to_thread(checking.wait, 5)
+    assert (await api.get("/livez")).status_code == 200
+    assert not login.done()
+    may_finish.set()
+    assert (await login).status_code == 200
+    assert released_by_the_test == [True]
 
 
 async def test_successful_logins_are_not_counted(api: httpx.AsyncClient) -> None:

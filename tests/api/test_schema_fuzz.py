@@ -19,6 +19,7 @@ from hotline import bootstrap
 from hotline.bootstrap import DEMO_PASSWORD
 from hotline.db import create_engine, session_factory
 from hotline.settings import Settings
+from tests.conftest import TEST_PASSWORD_HASHER
 from worker import build_worker
 
 BIN = Path(sys.executable).parent
@@ -37,7 +38,7 @@ async def _fuzz_settings(directory: Path) -> Settings:
     engine = create_engine(url)
     sessions = session_factory(engine)
     await bootstrap.load_reference_data(sessions)
-    await bootstrap.create_demo_users(sessions)
+    await bootstrap.create_demo_users(sessions, hasher=TEST_PASSWORD_HASHER)
     await engine.dispose()
     return Settings(
         DATABASE_URL=url,
