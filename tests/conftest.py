@@ -36,11 +36,11 @@ from worker import build_worker
 BIN = Path(sys.executable).parent
 
 
-# `make test` runs the suite as two processes side by side when PostgreSQL is there, then the fault tests
-# alone (tests/suite.py): the SQLite half runs every test on the SQLite read model and the tests that have
-# no read model of their own; the PostgreSQL half every test on the PostgreSQL read model and the browser
-# tests (to even the halves); the fault tests, which kill and restart processes against deadlines, run
-# last with the machine to themselves.
+# `make test` runs the suite as two processes side by side when PostgreSQL is there (tests/suite.py): the
+# SQLite half runs every test on the SQLite read model and the tests that have no read model of their own;
+# the PostgreSQL half every test on the PostgreSQL read model and the browser tests (to even the halves).
+# A test without a read model can name its half (`pytest.mark.half("postgresql")`). The fault tests, which
+# kill and restart processes against deadlines, start once the first half is done.
 HALF = os.environ.get("HOTLINE_TEST_HALF")
 
 
@@ -63,6 +63,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _half_of(item: pytest.Item) -> str:
     if item.get_closest_marker("faults"):
         return "faults"
+    if (chosen := item.get_closest_marker("half")) is not None:
+        return str(chosen.args[0])
     callspec = getattr(item, "callspec", None)
     if callspec is not None and "database_url" in callspec.params:
         return str(callspec.params["database_url"])
