@@ -1,4 +1,9 @@
-"""Request dependencies. The engine and the Temporal client are made once, in the app's lifespan."""
+"""Request dependencies. The engine and the Temporal client are made once, in the app's lifespan.
+
+Every dependency is `async def`, even one that only reads the app's state: FastAPI runs a plain `def`
+dependency in its thread pool, a hand-off to a thread and back for each one on each request
+(tests/api/test_dependencies.py keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -27,23 +32,23 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def _sessions(request: Request) -> SessionFactory:
+async def _sessions(request: Request) -> SessionFactory:
     """For a service that opens its own sessions (several short ones, or none on the way to an error)."""
     sessions: SessionFactory = request.app.state.sessions
     return sessions
 
 
-def _temporal(request: Request) -> Client:
+async def _temporal(request: Request) -> Client:
     client: Client = request.app.state.temporal
     return client
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _limiter(request: Request) -> RateLimiter:
+async def _limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.limiter
     return limiter
 
@@ -52,7 +57,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _intake_config(request: Request) -> IntakeConfig:
+async def _intake_config(request: Request) -> IntakeConfig:
     config: IntakeConfig = request.app.state.intake_config
     return config
 
@@ -99,7 +104,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _required_idempotency_key(idempotency_key: IdempotencyKey = None) -> str:
+async def _required_idempotency_key(idempotency_key: IdempotencyKey = None) -> str:
     """Starting a case needs a key: a retried request then never makes a second case."""
     if not idempotency_key:
         raise Invalid(

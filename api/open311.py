@@ -88,7 +88,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route, responses=_ERRORS)
 
 
-def _format(
+async def _format(
     # Not a Literal: an unknown format is Open311's 404, not a validation error.
     suffix: Annotated[str, Path(description="json or xml", json_schema_extra={"enum": ["json", "xml"]})],
 ) -> Format:

@@ -42,6 +42,12 @@ STORE_CALL_SECONDS = 1.0
 STORE_RETRY_SECONDS = 5.0  # while the store is away, how often a request tries it again
 
 
+# How a store that went away shows: the client's own errors come wrapped as StorageError, but a connection
+# reset while a call waits for its answer reaches us unwrapped (ConnectionResetError, an OSError), and so
+# does a call that runs out of time (TimeoutError is an OSError too).
+STORE_AWAY = (StorageError, OSError)
+
+
 class RateLimitStorageError(RuntimeError):
     """The rate-limit store named by the settings cannot be used; the app must not start."""
 
@@ -95,7 +101,7 @@ class RateLimiter:
         try:
             async with asyncio.timeout(STORE_CALL_SECONDS):
                 return bool(await self.storage.check())
-        except (TimeoutError, StorageError):
+        except STORE_AWAY:
             return False
 
     async def hit(self, rule: str, *key: str) -> None:
@@ -115,7 +121,7 @@ class RateLimiter:
         try:
             async with asyncio.timeout(STORE_CALL_SECONDS):
                 allowed = await call(self._limiter)
-        except (TimeoutError, StorageError) as error:
+        except STORE_AWAY as error:
             if self._away_until is None:
                 log.error(
                     "rate-limit store %s went away (%s); counting in this process until it is back",

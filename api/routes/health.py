@@ -40,7 +40,7 @@ class Transitions:
             log.info("health check: %s back up", component)
 
 
-def _transitions(request: Request) -> Transitions:
+async def _transitions(request: Request) -> Transitions:
     state = request.app.state
     if not hasattr(state, "health_transitions"):
         state.health_transitions = Transitions()

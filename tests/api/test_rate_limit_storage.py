@@ -111,6 +111,19 @@ async def _health(api: httpx.AsyncClient) -> tuple[int, str, str]:
     return response.status_code, body["status"], body["components"]["rate_limit_store"]
 
 
+async def test_a_store_that_dies_mid_call_leaves_logins_working(
+    redis_settings: Settings, redis_proxy: TcpProxy, temporal: Client, sessions: SessionFactory
+) -> None:
+    """A Redis that drops each connection at the client's next request: logins go on, counted here."""
+    proxied = redis_settings.rate_limit_storage.replace(REDIS_ADDRESS, f"127.0.0.1:{redis_proxy.port}")
+    settings = redis_settings.model_copy(update={"rate_limit_storage": proxied})
+    async with replica(settings, temporal) as api:
+        assert (await _login(api, DEMO_PASSWORD)).status_code == 200
+        redis_proxy.reset_requests()
+        assert (await _login(api, DEMO_PASSWORD)).status_code == 200
+        assert await _health(api) == (200, "degraded", "down")
+
+
 async def test_a_store_that_goes_away_leaves_logins_working_and_counted_in_memory_until_it_is_back(
     redis_settings: Settings,
     redis_proxy: TcpProxy,

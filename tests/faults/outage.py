@@ -17,11 +17,13 @@ from sqlalchemy.engine import make_url
 
 
 class TcpProxy:
-    """Pipes connections to host:port while open; when cut, drops them all and refuses new ones."""
+    """Pipes connections to host:port while open; when cut, drops them all and refuses new ones; when
+    resetting, drops each connection at the client's next request, as a server that dies mid-call."""
 
     def __init__(self, host: str, port: int) -> None:
         self._target = (host, port)
         self._open = True
+        self._resetting = False
         self._links: set[asyncio.StreamWriter] = set()
         self._server: asyncio.Server | None = None
         self.refused = 0  # connections attempted while cut: the worker kept trying
@@ -45,7 +47,10 @@ class TcpProxy:
         self._links.clear()
 
     async def restore(self) -> None:
-        self._open = True
+        self._open, self._resetting = True, False
+
+    def reset_requests(self) -> None:
+        self._resetting = True
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if not self._open:
@@ -59,14 +64,22 @@ class TcpProxy:
             return
         self._links |= {writer, upstream_writer}
         await asyncio.gather(
-            self._pipe(reader, upstream_writer, writer), self._pipe(upstream_reader, writer, upstream_writer)
+            self._pipe(reader, upstream_writer, writer, from_client=True),
+            self._pipe(upstream_reader, writer, upstream_writer),
         )
 
     async def _pipe(
-        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, source_writer: asyncio.StreamWriter
+        self,
+        source: asyncio.StreamReader,
+        sink: asyncio.StreamWriter,
+        source_writer: asyncio.StreamWriter,
+        *,
+        from_client: bool = False,
     ) -> None:
         try:
             while chunk := await source.read(65536):
+                if from_client and self._resetting:
+                    break
                 sink.write(chunk)
                 await sink.drain()
         except (ConnectionError, OSError):
