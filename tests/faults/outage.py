@@ -9,7 +9,9 @@ database's write lock (BEGIN EXCLUSIVE), so every write waits out its busy timeo
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
+import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +20,8 @@ from sqlalchemy.engine import make_url
 
 class TcpProxy:
     """Pipes connections to host:port while open; when cut, drops them all and refuses new ones; when
-    resetting, drops each connection at the client's next request, as a server that dies mid-call."""
+    resetting, answers the client's next request on each connection with a reset (RST), as a server
+    that dies mid-call."""
 
     def __init__(self, host: str, port: int) -> None:
         self._target = (host, port)
@@ -79,6 +82,7 @@ class TcpProxy:
         try:
             while chunk := await source.read(65536):
                 if from_client and self._resetting:
+                    _reset_on_close(source_writer)
                     break
                 sink.write(chunk)
                 await sink.drain()
@@ -88,6 +92,11 @@ class TcpProxy:
             for end in (sink, source_writer):
                 end.transport.abort()
                 self._links.discard(end)
+
+
+def _reset_on_close(writer: asyncio.StreamWriter) -> None:
+    """Close with a reset instead of a clean end (SO_LINGER on, zero seconds)."""
+    writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
 class PostgresCut:
