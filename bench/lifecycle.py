@@ -11,7 +11,8 @@ followed by a start; (e) a standard case's bare shape per second (its workflow
 tasks, Updates, timers and activity with nothing else: the most any code for this lifecycle could reach);
 (b) standard cases per second through the HTTP API with one
 shared httpx client, and (c) the latency of each of their API calls; (d) the history of one closed case,
-event by event. Prints the ratios against their targets and writes everything to
+event by event; and the CPU time each process of the stack spent per item of (a), (b) and (e) (bench/cpu.py).
+Prints the ratios against their targets and writes everything to
 bench/results/latest.json. The worker and the API run in processes of their own, as `make run` runs them,
 so that the load generator does not share their event loop or CPU time slices with them.
 """
@@ -28,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from bench import engine, report, simulated
+from bench import cpu, engine, report, simulated
 from bench.history_account import Account, account
 from bench.measure import Latencies
 from bench.stack import Stack, running_stack
@@ -67,16 +68,21 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     machine = report.machine()  # before the load: a shared machine's load average shows here
     temporal = await connect(stack.settings)
     queue, lanes = stack.engine_task_queue, args.concurrency
+    meter = cpu.CpuMeter(stack.pids())
     limits = httpx.Limits(max_connections=lanes + len(simulated.DEPARTMENTS) + 2)
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=30, limits=limits) as http:
         print(f"warming up ({args.warmup} of each)")
         await engine.ceiling(temporal, queue, count=args.warmup, concurrency=lanes)
         await simulated.lifecycle(http, temporal, count=args.warmup, concurrency=lanes, latencies=Latencies())
         print(f"(a) {args.engine_workflows} one-activity workflows, {lanes} in flight")
+        before = meter.read()
         ceiling = await engine.ceiling(temporal, queue, count=args.engine_workflows, concurrency=lanes)
+        cpu_per_workflow = cpu.per_item_ms(before, meter.read(), args.engine_workflows)
         print(f"(e) {args.cases} standard cases' bare shapes, {lanes} in flight")
         await engine.case_shape(temporal, queue, count=args.warmup, concurrency=lanes)
+        before = meter.read()
         shape = await engine.case_shape(temporal, queue, count=args.cases, concurrency=lanes)
+        cpu_per_shape = cpu.per_item_ms(before, meter.read(), args.cases)
         print(f"(c) {args.raw_workflows} trivial workflows taking {UPDATES_PER_RAW_WORKFLOW} Updates each")
         raw = Latencies()
         await engine.raw_latencies(
@@ -94,9 +100,11 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             )
         print(f"(b) {args.cases} standard cases through the API, {lanes} in flight")
         api = Latencies()
+        before = meter.read()
         lifecycle, closed = await simulated.lifecycle(
             http, temporal, count=args.cases, concurrency=lanes, latencies=api
         )
+        cpu_per_case = cpu.per_item_ms(before, meter.read(), args.cases)
     history = await temporal.get_workflow_handle(closed[-1]).fetch_history()
     measured = results(
         args,
@@ -106,6 +114,13 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         account(history),
         closed[-1],
     )
+    # CPU by process per one-activity workflow (a), standard case (b) and bare shape (e): where the
+    # cores' time goes. With the cores full, a rate is about the cores' time over an item's.
+    measured["cpu_ms_per_item"] = {
+        "engine_ceiling": cpu_per_workflow,
+        "lifecycle": cpu_per_case,
+        "case_shape": cpu_per_shape,
+    }
     return {"machine": machine, **measured}
 
 
@@ -214,6 +229,15 @@ def print_results(results: dict[str, Any]) -> None:
     )
     events = [(r["event_type"], r["name"], r["count"], r["why"]) for r in history["by_event"]]
     print(report.table(events, ("event", "from", "n", "why")))
+    cpu_ms = results["cpu_ms_per_item"]
+    print(
+        "\nCPU by process, ms per item: (a) a one-activity workflow, (b) a standard case, (e) its bare shape"
+    )
+    print("(PostgreSQL's processes are not counted)")
+    phases = ("engine_ceiling", "lifecycle", "case_shape")
+    names = list(dict.fromkeys(name for phase in phases for name in cpu_ms[phase]))
+    cpu_rows = [(name, *(cpu_ms[phase].get(name, "-") for phase in phases)) for name in names]
+    print(report.table(cpu_rows, ("process", "(a)", "(b)", "(e)")))
     print("\nRatios")
     for name, value in results["ratios"].items():
         print(f"  {name:<44} {value:>8.2f}")

@@ -36,6 +36,18 @@ class Stack:
     api_url: str | None = None
     engine_task_queue: str | None = None
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    api: subprocess.Popen[bytes] | None = None
+    engine_worker: subprocess.Popen[bytes] | None = None
+
+    def pids(self) -> dict[str, int]:
+        """The stack's processes by what they are, for accounting their CPU (bench/cpu.py)."""
+        named = {
+            "dev server": self.server,
+            "case worker": self.worker,
+            "API": self.api,
+            "trivial workflows' worker": self.engine_worker,
+        }
+        return {name: process.pid for name, process in named.items() if process is not None}
 
 
 def free_ports(count: int) -> list[int]:
@@ -136,10 +148,12 @@ async def _stack_in(
         if engine_worker:
             stack.engine_task_queue = ENGINE_TASK_QUEUE
             command = [sys.executable, "-m", "bench.trivial", settings.temporal_address, ENGINE_TASK_QUEUE]
-            processes.append(launch._spawn(command, logs / "engine-worker.log", env))
+            stack.engine_worker = launch._spawn(command, logs / "engine-worker.log", env)
+            processes.append(stack.engine_worker)
         if api:
             stack.api_url = f"http://{settings.api_host}:{settings.api_port}"
-            processes.append(_start_api(settings, logs, env))
+            stack.api = _start_api(settings, logs, env)
+            processes.append(stack.api)
             launch._wait_healthy(f"{stack.api_url}/healthz", processes)
         yield stack
     finally:

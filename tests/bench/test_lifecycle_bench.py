@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 
@@ -67,6 +68,14 @@ async def test_tiny_lifecycle_run_closes_its_cases_and_accounts_for_every_event(
         isinstance(t["met"], bool) for t in written["targets"].values()
     )
     assert {"cores", "memory_gb", "cpu_model", "python", "temporalio"} <= set(written["machine"])
+    cpu_ms = written["cpu_ms_per_item"]
+    processes = {"dev server", "case worker", "API", "trivial workflows' worker", "load generator"}
+    assert set(cpu_ms) == {"engine_ceiling", "lifecycle", "case_shape"}
+    assert all(set(phase) == processes | {"total"} for phase in cpu_ms.values())
+    assert all(cpu_ms["lifecycle"][name] > 0 for name in ("dev server", "case worker", "API"))
+    assert cpu_ms["case_shape"]["trivial workflows' worker"] > 0
+    for phase in cpu_ms.values():
+        assert phase["total"] == pytest.approx(sum(phase[name] for name in processes), abs=0.5)
 
     accounted = written["history"]
     assert (
