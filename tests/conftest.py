@@ -14,10 +14,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import argon2
 import httpx
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -92,7 +91,7 @@ async def fresh_database(kind: str, directory: Path) -> AsyncIterator[str]:
 
 # The demo users' passwords hashed with argon2's cheapest parameters: the suite logs in hundreds of times,
 # and a check costs what its stored hash cost (about 0.1 s of a core with the product's parameters).
-TEST_PASSWORD_HASHER = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+TEST_PASSWORD_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
 async def prepared_sessions(database_url: str) -> tuple[AsyncEngine, SessionFactory]:
