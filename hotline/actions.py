@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from sqlmodel import col, select
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -24,6 +25,7 @@ from hotline import request_session
 from hotline.auth import Principal
 from hotline.contracts import Action, ActionResult
 from hotline.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
+from hotline.models import Case
 from workflows import refusals
 
 _REFUSAL_ERRORS: dict[str, type[DomainError]] = {
@@ -79,6 +81,8 @@ async def execute(*, client: Client, case_number: str, update: str, action: Acti
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_ERRORS:
+            if await _catching_up(case_number, cause):
+                raise _catching_up_error(case_number) from None
             raise _REFUSAL_ERRORS[cause.type](cause.type, cause.message) from None
         raise
     except RPCError as error:
@@ -92,6 +96,28 @@ def _busy(case_number: str) -> Unavailable:
         "case_busy",
         f"Case {case_number} did not answer in time (its worker may be restarting). Retry with the same "
         "Idempotency-Key: an action is applied once however often it is sent.",
+    )
+
+
+async def _catching_up(case_number: str, refusal: ApplicationError) -> bool:
+    """A refusal given while the workflow is behind its own read model: a worker died after the step was
+    written and before its workflow task completed, so the step runs again elsewhere. The person saw the
+    step and acted a moment too early; the same action is accepted once it has run. Only then does the
+    read model hold events past the refusal's (which counts the workflow's own)."""
+    if refusal.type not in refusals.STATE_REFUSALS or not refusal.details:
+        return False
+    session = request_session.current()
+    if session is None:
+        return False
+    projected = await session.scalar(select(Case.last_event_seq).where(col(Case.case_number) == case_number))
+    return projected is not None and projected > refusal.details[0]
+
+
+def _catching_up_error(case_number: str) -> Unavailable:
+    return Unavailable(
+        "case_busy",
+        f"Case {case_number} is catching up after a restart; try again in a moment with the same "
+        "Idempotency-Key.",
     )
 
 

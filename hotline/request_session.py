@@ -26,6 +26,11 @@ def serve(session: AsyncSession) -> None:
     _current.set(session)
 
 
+def current() -> AsyncSession | None:
+    """The session serving the current request, if this code runs in one."""
+    return _current.get()
+
+
 async def release_connection() -> None:
     """Before waiting on Temporal: hand the request's connection back if its transaction only read."""
     session = _current.get()

@@ -9,7 +9,7 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
@@ -172,10 +172,17 @@ class CaseBase:
     def _own_task(self, actor: Actor, task_id: str) -> TaskView:
         task = self._tasks.get(task_id)
         if task is None:
-            refuse(refusals.TASK_NOT_FOUND, f"No task {task_id} on this case.")
+            self._refuse_now(refusals.TASK_NOT_FOUND, f"No task {task_id} on this case.")
         if actor.role != Role.DEPARTMENT or actor.department != task.department:
             refuse(refusals.NOT_YOUR_TASK, "This task belongs to another department.")
         return task
+
+    def _refuse_now(self, code: str, message: str) -> NoReturn:
+        """Refuse for the case's state as this run sees it. The refusal carries the timeline's length:
+        a workflow task lost with its worker leaves the read model a step ahead of the workflow until the
+        step runs again, and a person who acts on that step meanwhile is told to retry, not refused
+        (hotline/actions.py)."""
+        refuse(code, message, events=self._seq)
 
     @staticmethod
     def _require(actor: Actor, role: Role) -> None:
@@ -184,7 +191,7 @@ class CaseBase:
 
     def _require_status(self, status: CaseStatus, what: str) -> None:
         if self._status != status or self._close_reason is not None:
-            refuse(
+            self._refuse_now(
                 refusals.WRONG_STATE,
                 f"The case is {self._status.value}; it can be {what} only when {status.value}.",
             )

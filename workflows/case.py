@@ -273,7 +273,9 @@ class CaseWorkflow(Handling, ReviewAndVisit, Supervision, Merging, CaseBase):
         if action.actor.role not in (Role.DISPATCHER, Role.CITIZEN):
             refuse(refusals.ROLE_NOT_ALLOWED, "Only the citizen or a dispatcher may withdraw an appeal.")
         if self._close_reason is not None or self._status in (CaseStatus.REGISTERED, CaseStatus.CLOSED):
-            refuse(refusals.WRONG_STATE, f"The case is {self._status.value}; it can no longer be withdrawn.")
+            self._refuse_now(
+                refusals.WRONG_STATE, f"The case is {self._status.value}; it can no longer be withdrawn."
+            )
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Say why the appeal is withdrawn.")
 

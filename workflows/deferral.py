@@ -56,11 +56,13 @@ class Deferral(CaseBase):
             return
         task = self._own_task(action.actor, action.task_id)
         if not is_live(task) or self._status != CaseStatus.HANDLING:
-            refuse(
+            self._refuse_now(
                 refusals.TASK_NOT_OPEN, f"Task {task.task_id} is {task.status.value}; it cannot be deferred."
             )
         if self._deferral is not None:
-            refuse(refusals.WRONG_STATE, "A deferral is already requested or under way for this case.")
+            self._refuse_now(
+                refusals.WRONG_STATE, "A deferral is already requested or under way for this case."
+            )
         if action.target_date <= workflow.now():
             refuse(refusals.DUE_IN_PAST, "The target date must lie in the future.")
         if not action.plan.strip():
@@ -109,7 +111,7 @@ class Deferral(CaseBase):
         if action.actor.role != Role.SUPERVISOR:
             refuse(refusals.ROLE_NOT_ALLOWED, "Only a supervisor approves a deferral.")
         if self._deferral is None or self._deferral.approved or self._status != CaseStatus.HANDLING:
-            refuse(refusals.WRONG_STATE, "No deferral request is waiting on this case.")
+            self._refuse_now(refusals.WRONG_STATE, "No deferral request is waiting on this case.")
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Give the reason for the ruling.")
 

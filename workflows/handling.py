@@ -73,7 +73,7 @@ class Handling(TaskClock, CaseBase):
             return
         task = self._own_task(action.actor, action.task_id)
         if task.status != AssignmentStatus.OPEN:
-            refuse(
+            self._refuse_now(
                 refusals.TASK_NOT_OPEN,
                 f"Task {task.task_id} is {task.status.value}; only an open task is signed for.",
             )
@@ -147,7 +147,9 @@ class Handling(TaskClock, CaseBase):
             return
         self._require(action.actor, Role.DISPATCHER)
         if action.task_id not in self._awaiting_ruling:
-            refuse(refusals.WRONG_STATE, f"Task {action.task_id} is not a return awaiting a ruling.")
+            self._refuse_now(
+                refusals.WRONG_STATE, f"Task {action.task_id} is not a return awaiting a ruling."
+            )
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Say why the return is or is not justified.")
         if action.justified and action.route is None:
@@ -178,11 +180,11 @@ class Handling(TaskClock, CaseBase):
             return
         task = self._own_task(action.actor, action.task_id)
         if not is_live(task):
-            refuse(
+            self._refuse_now(
                 refusals.TASK_NOT_OPEN, f"Task {task.task_id} is {task.status.value}; it cannot be extended."
             )
         if task.extension_requested_until is not None:
-            refuse(
+            self._refuse_now(
                 refusals.WRONG_STATE, "An extension request for this task is already waiting for a ruling."
             )
         if action.due_at <= task.due_at or action.due_at <= workflow.now():
@@ -223,7 +225,9 @@ class Handling(TaskClock, CaseBase):
         self._require(action.actor, Role.DISPATCHER)
         task = self._tasks.get(action.task_id)
         if task is None or not is_live(task) or task.extension_requested_until is None:
-            refuse(refusals.WRONG_STATE, f"No extension request is waiting on task {action.task_id}.")
+            self._refuse_now(
+                refusals.WRONG_STATE, f"No extension request is waiting on task {action.task_id}."
+            )
         if not action.reason.strip():
             refuse(refusals.REASON_REQUIRED, "Give the reason for the ruling.")
 

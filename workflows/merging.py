@@ -75,7 +75,9 @@ class Merging(CaseBase):
         if action.actor.role != Role.DISPATCHER:
             refuse(refusals.ROLE_NOT_ALLOWED, "Only a dispatcher merges appeals.")
         if self._status not in MERGEABLE or self._close_reason is not None or self._merged:
-            refuse(refusals.WRONG_STATE, f"A {self._status.value} case cannot be merged into another.")
+            self._refuse_now(
+                refusals.WRONG_STATE, f"A {self._status.value} case cannot be merged into another."
+            )
         if action.primary == workflow.info().workflow_id:
             refuse(refusals.WRONG_STATE, "A case cannot be merged into itself.")
         if not action.reason.strip():

@@ -20,5 +20,11 @@ ROUTE_REQUIRED = "route_required"
 DUE_IN_PAST = "due_in_past"
 
 
-def refuse(code: str, message: str) -> NoReturn:
-    raise ApplicationError(message, type=code, non_retryable=True)
+# Refusals that depend on the case's state, which a workflow still catching up with its read model (after
+# a worker crash) can give a moment too early; they carry the timeline's length (`events`).
+STATE_REFUSALS = frozenset({WRONG_STATE, TASK_NOT_FOUND, TASK_NOT_OPEN})
+
+
+def refuse(code: str, message: str, *, events: int | None = None) -> NoReturn:
+    details = () if events is None else (events,)
+    raise ApplicationError(message, *details, type=code, non_retryable=True)

@@ -50,9 +50,9 @@ class Supervision(CaseBase):
             return
         self._require_supervisor(action)
         if action.department is not None and action.department not in self._live_departments():
-            refuse(refusals.WRONG_STATE, f"{action.department} holds no open task on this case.")
+            self._refuse_now(refusals.WRONG_STATE, f"{action.department} holds no open task on this case.")
         if not self._live_departments():
-            refuse(refusals.WRONG_STATE, "No department holds an open task on this case.")
+            self._refuse_now(refusals.WRONG_STATE, "No department holds an open task on this case.")
         if not action.message.strip():
             refuse(refusals.REASON_REQUIRED, "An urge needs a message.")
 
@@ -89,7 +89,7 @@ class Supervision(CaseBase):
             return
         self._require_supervisor(action)
         if action.department not in {t.department for t in self._tasks.values()}:
-            refuse(refusals.WRONG_STATE, f"{action.department} has never held this case.")
+            self._refuse_now(refusals.WRONG_STATE, f"{action.department} has never held this case.")
         if action.reply_by <= workflow.now():
             refuse(refusals.DUE_IN_PAST, "The reply-by time must lie in the future.")
         if not action.instructions.strip():
@@ -120,11 +120,11 @@ class Supervision(CaseBase):
             return
         order = self._orders.get(action.order_id)
         if order is None:
-            refuse(refusals.TASK_NOT_FOUND, f"No supervision order {action.order_id} on this case.")
+            self._refuse_now(refusals.TASK_NOT_FOUND, f"No supervision order {action.order_id} on this case.")
         if action.actor.role != Role.DEPARTMENT or action.actor.department != order.department:
             refuse(refusals.NOT_YOUR_TASK, "This supervision order is addressed to another department.")
         if order.answered_at is not None:
-            refuse(refusals.WRONG_STATE, "This supervision order has been answered already.")
+            self._refuse_now(refusals.WRONG_STATE, "This supervision order has been answered already.")
         if not action.text.strip():
             refuse(refusals.REASON_REQUIRED, "The answer is empty.")
 
@@ -135,4 +135,4 @@ class Supervision(CaseBase):
         if action.actor.role != Role.SUPERVISOR or action.actor.supervision_level not in (1, 2, 3):
             refuse(refusals.ROLE_NOT_ALLOWED, "Only a supervisor (level 1, 2 or 3) may do this.")
         if self._status == CaseStatus.CLOSED:
-            refuse(refusals.WRONG_STATE, "The case is closed.")
+            self._refuse_now(refusals.WRONG_STATE, "The case is closed.")

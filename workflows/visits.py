@@ -79,7 +79,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
         if not action.accept and not (action.reason or "").strip():
             refuse(refusals.REASON_REQUIRED, "Say why the reply goes back to the department.")
         if action.task_id is not None and action.task_id not in self._tasks:
-            refuse(refusals.TASK_NOT_FOUND, f"No task {action.task_id} on this case.")
+            self._refuse_now(refusals.TASK_NOT_FOUND, f"No task {action.task_id} on this case.")
 
     @workflow.update
     @handler
@@ -149,7 +149,7 @@ class ReviewAndVisit(Merging, Deferral, CaseBase):
         self._require(action.actor, Role.SUPERVISOR)
         self._require_status(CaseStatus.AWAITING_DECISION, "decided on")
         if action.close_as_is and action.defer_until is not None:
-            refuse(refusals.WRONG_STATE, "Close as is, or defer: not both.")
+            self._refuse_now(refusals.WRONG_STATE, "Close as is, or defer: not both.")
         if action.defer_until is not None and action.defer_until <= workflow.now():
             refuse(refusals.DUE_IN_PAST, "The deferral's target date must lie in the future.")
         if not action.reason.strip():

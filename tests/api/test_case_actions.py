@@ -1,11 +1,17 @@
 """Actions through the API: each role's own, refused with a typed error otherwise."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from sqlalchemy import update
+from sqlmodel import col
 from temporalio.client import Client
 
 from hotline import actions
+from hotline.db import SessionFactory
+from hotline.models import Case
 from tests.helpers import appeal, eventually, new_key, open_case_with_task, visiting_case
 
 
@@ -216,3 +222,45 @@ async def test_an_update_lost_with_its_workflow_task_is_busy_while_the_case_runs
     assert (while_running.status_code, while_running.code) == (503, "case_busy")
     assert (after.status_code, after.code) == (409, "case_closed")
     assert (missing.status_code, missing.code) == (404, "case_not_found")
+
+
+async def test_a_refusal_from_a_workflow_behind_its_read_model_says_retry(
+    api: httpx.AsyncClient, login: Any, case_worker: Any, sessions: SessionFactory
+) -> None:
+    """A worker killed after a workflow task wrote its step and before the task completed leaves the read
+    model a step ahead of the workflow until the step runs again: a person acting on that step meanwhile
+    is told to retry. Refusals that do not depend on the case's state stand."""
+    number, _ = await open_case_with_task(api, login)
+    dispatcher, water = await login("dispatcher"), await login("water")
+
+    def review(headers: dict[str, str]) -> Any:
+        return api.post(f"/api/v1/cases/{number}/review", json={"accept": True}, headers=headers)
+
+    async with _read_model_a_step_ahead(sessions, number):
+        ahead, ahead_by_department = await review(dispatcher), await review(water)
+    level = await review(dispatcher)
+    assert ahead.status_code == 503 and ahead.json()["code"] == "case_busy"
+    assert "catching up" in ahead.json()["message"]
+    assert ahead_by_department.status_code == 403 and ahead_by_department.json()["code"] == "role_not_allowed"
+    assert level.status_code == 409 and level.json()["code"] == "wrong_state"
+
+
+@asynccontextmanager
+async def _read_model_a_step_ahead(sessions: SessionFactory, number: str) -> AsyncIterator[None]:
+    """The case's read model as a lost workflow task leaves it: one event past the workflow's history.
+    Only while the case is idle (its task waits for the department), so no projection meets it."""
+
+    async def shift(by: int) -> None:
+        async with sessions() as session:
+            await session.execute(
+                update(Case)
+                .where(col(Case.case_number) == number)
+                .values(last_event_seq=col(Case.last_event_seq) + by)
+            )
+            await session.commit()
+
+    await shift(1)
+    try:
+        yield
+    finally:
+        await shift(-1)

@@ -37,11 +37,13 @@ STANDARD_PATH = [
 ]
 STEPS = ("intake", "sign_for", "reply", "review", "visit", "closed")
 RETRY_PAUSE_SECONDS = 0.5
-# Refusals that only mean "not yet": a worker that died after projecting a step, before its workflow task
-# completed, leaves the read model one step ahead of the workflow until the step runs again elsewhere.
-# The person sees the task (or the reply) and acts a moment too early; the same action a little later is
-# accepted. Whatever the driver does, the checks at the end compare every timeline with the histories.
-CATCHING_UP = {"task_not_found", "wrong_state"}
+
+
+def _code_of(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["code"])
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {response.status_code}"
 
 
 class Watcher:
@@ -94,7 +96,7 @@ class Driver:
         self._watching: asyncio.Task[None] | None = None
         self.done: Counter[str] = Counter()
         self.retries = 0
-        self.catching_up = 0
+        self.server_errors: Counter[str] = Counter()  # the 5xx answers retried, by their error code
 
     async def __aenter__(self) -> Driver:
         for user in ("dispatcher", "water", "visitor"):
@@ -126,20 +128,17 @@ class Driver:
                 response = await api.post(path, json=body, headers=headers)
                 if response.status_code < 500:
                     return response
+                self.server_errors[_code_of(response)] += 1
             except httpx.TransportError:
                 pass
             self.retries += 1
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
 
     async def _act(self, index: int, step: str, user: str, path: str, body: Any, key: str) -> httpx.Response:
-        """An action, sent again while the case's workflow has not caught up with the read model."""
+        """An action with its Idempotency-Key, sent again while the answer is a server error. A workflow
+        still catching up with its read model after a worker died answers 503 `case_busy` too."""
         headers = {**self._headers[user], "Idempotency-Key": key}
-        while True:
-            response = await self._post(self._api(index, step), path, body, headers)
-            if response.status_code < 400 or response.json().get("code") not in CATCHING_UP:
-                return response
-            self.catching_up += 1
-            await asyncio.sleep(RETRY_PAUSE_SECONDS)
+        return await self._post(self._api(index, step), path, body, headers)
 
     def intake_body(self, index: int) -> dict[str, Any]:
         return appeal(
