@@ -7,8 +7,10 @@ the territorial office of the case's place, so one rule serves every place.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -31,8 +33,9 @@ async def propose_route(*, session: AsyncSession, request: RouteRequest) -> Rout
         mode, lead, assisting, team = DispatchMode.DIRECT, category.sector_department_code, [], None
     else:
         mode, lead, assisting, team = DispatchMode(rule.mode), rule.lead, list(rule.assisting), rule.team
-    lead_department = await _resolve(session, lead, request)
-    assisting_codes = [(await _resolve(session, code, request)).code for code in assisting]
+    resolved = await _resolve(session, [lead, *assisting], request)
+    lead_department = resolved[lead]
+    assisting_codes = [resolved[code].code for code in assisting]
     return Route(
         mode=mode,
         lead=lead_department.code,
@@ -66,26 +69,49 @@ async def _most_specific_rule(session: AsyncSession, request: RouteRequest) -> D
     return max(rules, key=lambda r: (r.street_code is not None, r.district_code is not None), default=None)
 
 
-async def _resolve(session: AsyncSession, code: str, request: RouteRequest) -> Department:
-    """A department code as it stands, or the territorial office a placeholder names for this place."""
+async def _resolve(session: AsyncSession, codes: list[str], request: RouteRequest) -> dict[str, Department]:
+    """Each department code as it stands, or the territorial office a placeholder names for this place:
+    one query for all of a route's departments."""
+    wanted = {code: _identity(code, request) for code in codes}
+    matches = (
+        await session.execute(
+            select(Department)
+            .where(col(Department.active).is_(True))
+            .where(or_(*(_matching(identity) for identity in wanted.values())))
+            .order_by(col(Department.code))
+        )
+    ).scalars()
+    found = list(matches)
+    resolved = {}
+    for code, identity in wanted.items():
+        department = next((d for d in found if _is(d, identity)), None)
+        if department is None:
+            raise NotFound(
+                "department_not_found", f"No active department for {code!r} at {request.district}."
+            )
+        resolved[code] = department
+    return resolved
+
+
+def _identity(code: str, request: RouteRequest) -> dict[str, object]:
+    """The columns that name the department a code stands for here."""
     if code == "@street" and request.street is not None:
-        query = select(Department).where(
-            Department.kind == DepartmentKind.TERRITORIAL,
-            Department.level == Level.STREET,
-            Department.street_code == request.street,
-        )
-    elif code in ("@street", "@district"):
-        query = select(Department).where(
-            Department.kind == DepartmentKind.TERRITORIAL,
-            Department.level == Level.DISTRICT,
-            Department.district_code == request.district,
-        )
-    else:
-        query = select(Department).where(Department.code == code)
-    department = (await session.execute(query.where(col(Department.active).is_(True)))).scalars().first()
-    if department is None:
-        raise NotFound("department_not_found", f"No active department for {code!r} at {request.district}.")
-    return department
+        return {"kind": DepartmentKind.TERRITORIAL, "level": Level.STREET, "street_code": request.street}
+    if code in ("@street", "@district"):
+        return {
+            "kind": DepartmentKind.TERRITORIAL,
+            "level": Level.DISTRICT,
+            "district_code": request.district,
+        }
+    return {"code": code}
+
+
+def _matching(identity: dict[str, object]) -> Any:
+    return and_(*(getattr(Department, column) == value for column, value in identity.items()))
+
+
+def _is(department: Department, identity: dict[str, object]) -> bool:
+    return all(getattr(department, column) == value for column, value in identity.items())
 
 
 _LEVEL_RANK = {Level.STREET: 0, Level.DISTRICT: 1, Level.CITY: 2}

@@ -1,6 +1,9 @@
 """Route proposals from the dispatch catalogue, including the seed's four stories."""
 
+from typing import Any
+
 import pytest
+from sqlalchemy import event
 
 from hotline.contracts import RouteRequest
 from hotline.db import SessionFactory
@@ -82,3 +85,22 @@ async def test_unknown_category_is_refused(sessions: SessionFactory) -> None:
     with pytest.raises(NotFound) as refused:
         await _route(sessions, "no.such.category", "chengdong")
     assert refused.value.code == "category_not_found"
+
+
+async def test_a_routes_departments_are_found_in_one_query(sessions: SessionFactory) -> None:
+    """The task force's four departments (and any placeholders) come back together, not one by one."""
+    engine = sessions.kw["bind"].sync_engine
+    department_queries: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "FROM departments" in statement:
+            department_queries.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        route = await _route(sessions, "housing.certificate", "chengbei")
+        placeholders = await _route(sessions, "community.noise", "huangzhong", "huangzhong.duoba")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(route.assisting) == 3 and placeholders.assisting
+    assert len(department_queries) == 2
