@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlmodel import SQLModel, col, func, select
 from temporalio.client import Client
 
@@ -49,6 +49,9 @@ _TABLES: dict[str, tuple[type[SQLModel], str, frozenset[str]]] = {
 }
 
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
+
+# Cases per statement when reading or copying in bulk: well inside both backends' limits on bound parameters.
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,8 @@ async def rows(sessions: SessionFactory, case_numbers: Iterable[str]) -> Rows:
     async with sessions() as session:
         for table, (model, key, _unknown) in _TABLES.items():
             found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-            for start in range(0, len(numbers), 500):
-                chunk = numbers[start : start + 500]
+            for start in range(0, len(numbers), _CHUNK):
+                chunk = numbers[start : start + _CHUNK]
                 result = await session.execute(
                     select(model).where(col(model.case_number).in_(chunk))  # type: ignore[attr-defined]
                 )
@@ -310,15 +313,12 @@ async def _copy(
 ) -> int:
     copied = 0
     async with source() as reading, target() as writing:
-        for start in range(0, len(case_numbers), 500):
-            chunk = case_numbers[start : start + 500]
+        for start in range(0, len(case_numbers), _CHUNK):
+            chunk = case_numbers[start : start + _CHUNK]
             result = await reading.execute(
                 select(model).where(col(model.case_number).in_(chunk))  # type: ignore[attr-defined]
             )
-            for row in result.scalars():
-                statement = insert_for(writing, model).values(**row.model_dump())
-                done = await writing.execute(statement.on_conflict_do_nothing(index_elements=[key]))
-                copied += cast(CursorResult[Any], done).rowcount
+            copied += await _insert_missing(writing, model, list(result.scalars()), [key])
         await writing.commit()
     return copied
 
@@ -329,19 +329,24 @@ async def _copy_links(source: SessionFactory, target: SessionFactory, case_numbe
     rebuilt = set(case_numbers)
     copied = 0
     async with source() as reading, target() as writing:
-        for start in range(0, len(case_numbers), 500):
-            chunk = case_numbers[start : start + 500]
+        for start in range(0, len(case_numbers), _CHUNK):
+            chunk = case_numbers[start : start + _CHUNK]
             result = await reading.execute(select(CaseLink).where(col(CaseLink.case_number).in_(chunk)))
-            for link in result.scalars():
-                if link.member_case_number not in rebuilt:
-                    continue
-                statement = insert_for(writing, CaseLink).values(**link.model_dump())
-                done = await writing.execute(
-                    statement.on_conflict_do_nothing(index_elements=["case_number", "member_case_number"])
-                )
-                copied += cast(CursorResult[Any], done).rowcount
+            links = [link for link in result.scalars() if link.member_case_number in rebuilt]
+            copied += await _insert_missing(writing, CaseLink, links, ["case_number", "member_case_number"])
         await writing.commit()
     return copied
+
+
+async def _insert_missing(
+    writing: AsyncSession, model: type[SQLModel], rows: Sequence[SQLModel], key: list[str]
+) -> int:
+    """The rows the target lacks, in one statement; how many were inserted."""
+    if not rows:
+        return 0
+    statement = insert_for(writing, model).values([row.model_dump() for row in rows])
+    done = await writing.execute(statement.on_conflict_do_nothing(index_elements=key))
+    return cast(CursorResult[Any], done).rowcount
 
 
 async def _settle_outbox(source: SessionFactory, target: SessionFactory) -> None:
@@ -362,10 +367,10 @@ async def _settle_outbox(source: SessionFactory, target: SessionFactory) -> None
             ).where(col(OutboxMessage.sent_at).is_(None))
         )
         settled = [id_ for id_, *key in result.all() if tuple(key) not in unsent]
-        for start in range(0, len(settled), 500):
+        for start in range(0, len(settled), _CHUNK):
             await session.execute(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(settled[start : start + 500]))
+                .where(col(OutboxMessage.id).in_(settled[start : start + _CHUNK]))
                 .values(sent_at=now)
             )
         await session.commit()

@@ -5,14 +5,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
+from sqlmodel import col
 from temporalio.client import Client
 
 from api.app import create_app
 from hotline import bootstrap, consistency
 from hotline.consistency import Disagreement, Selection
 from hotline.db import SessionFactory
-from hotline.models import Assignment, Case, CaseEvent, CaseLink, CaseNumberCounter, OutboxMessage
+from hotline.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseLink,
+    CaseNumberCounter,
+    IntakeKey,
+    OutboxMessage,
+)
 from hotline.settings import Settings
 from tests.audit.test_archive import closed_case
 from tests.conftest import fresh_database, prepared_sessions
@@ -128,8 +137,16 @@ async def test_a_rebuilt_read_model_is_consistent_and_departments_still_reply(
                 counter = await session.get(CaseNumberCounter, day)
                 assert counter is not None and counter.last >= int(serial)
                 assert await session.get(CaseLink, (handling, closed)) is not None
+                keys = (
+                    select(func.count())
+                    .select_from(IntakeKey)
+                    .where(col(IntakeKey.case_number).in_(report.cases))
+                )
+                assert report.intake_keys_copied == await session.scalar(keys) > 0
                 task = await session.get(Assignment, task_id)
                 assert task is not None and task.status == "open" and task.task_token is None
+            async with sessions() as session:
+                assert await session.scalar(keys) == report.intake_keys_copied  # every key of those cases
 
             app = create_app(settings.model_copy(update={"database_url": url}), temporal=temporal)
             async with app.router.lifespan_context(app):
