@@ -45,6 +45,12 @@ async def test_an_admin_edits_the_catalogue_and_the_proposal_follows(
     ).status_code == 204
     bad = await api.post("/api/v1/admin/catalogue", json={**rule, "lead": "no.such"}, headers=admin)
     assert bad.status_code == 422 and bad.json()["code"] == "unknown_department"
+    assert bad.json()["details"]["field"] == "lead"
+    parallel = {**rule, "mode": "parallel", "assisting": ["@street", "city.forestry", "no.such"]}
+    bad_assisting = await api.post("/api/v1/admin/catalogue", json=parallel, headers=admin)
+    assert bad_assisting.status_code == 422 and bad_assisting.json()["code"] == "unknown_department"
+    assert bad_assisting.json()["details"]["field"] == "assisting"
+    assert "no.such" in bad_assisting.json()["message"]
 
 
 async def test_an_admin_creates_and_deactivates_a_user(api: httpx.AsyncClient, login: Any) -> None:
