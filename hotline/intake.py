@@ -155,18 +155,20 @@ async def _check_reference(session: AsyncSession, case_in: CaseCreate) -> None:
             f"No appeal category {case_in.category!r}; pick one from the taxonomy.",
             {"field": "category"},
         )
+    if case_in.street is not None:
+        street = await session.get(Street, case_in.street)
+        if street is not None and street.district_code == case_in.district:
+            return  # a street's district exists (its foreign key): one lookup for both
     if await session.get(District, case_in.district) is None:
         raise Invalid(
             "unknown_district", f"No district or county {case_in.district!r}.", {"field": "district"}
         )
     if case_in.street is not None:
-        street = await session.get(Street, case_in.street)
-        if street is None or street.district_code != case_in.district:
-            raise Invalid(
-                "unknown_street",
-                f"No street or town {case_in.street!r} in district {case_in.district!r}.",
-                {"field": "street"},
-            )
+        raise Invalid(
+            "unknown_street",
+            f"No street or town {case_in.street!r} in district {case_in.district!r}.",
+            {"field": "street"},
+        )
 
 
 def _request_hash(case_in: CaseCreate) -> str:

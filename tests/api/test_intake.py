@@ -92,12 +92,24 @@ async def test_validation_errors_name_the_field_and_create_nothing(
     no_phone = await api.post(
         "/api/v1/cases", json=appeal(citizen_phone=None), headers={**headers, "Idempotency-Key": new_key()}
     )
+    bad_district = [
+        await api.post(
+            "/api/v1/cases",
+            json=appeal(district="atlantis", street=street),
+            headers={**headers, "Idempotency-Key": new_key()},
+        )
+        for street in (None, "huangzhong.duoba", "atlantis.main")
+    ]
     assert (
         bad_phone.status_code == 422 and bad_phone.json()["details"]["fields"][0]["field"] == "citizen_phone"
     )
     assert bad_tier.status_code == 422 and bad_tier.json()["details"]["fields"][0]["field"] == "tier"
     assert bad_category.status_code == 422 and bad_category.json()["code"] == "unknown_category"
     assert bad_street.status_code == 422 and bad_street.json()["details"] == {"field": "street"}
+    assert bad_street.json()["code"] == "unknown_street"
+    assert [(r.status_code, r.json()["code"], r.json()["details"]) for r in bad_district] == [
+        (422, "unknown_district", {"field": "district"})
+    ] * 3
     assert no_phone.status_code == 422 and "citizen_phone" in no_phone.json()["message"] + str(
         no_phone.json()["details"]
     )
