@@ -77,12 +77,12 @@ async def execute(*, client: Client, case_number: str, update: str, action: Acti
             update, action, id=action.request_id, result_type=ActionResult, rpc_timeout=UPDATE_TIMEOUT
         )
     except WorkflowUpdateRPCTimeoutOrCancelledError:
-        raise _busy(case_number) from None
+        raise _busy(case_number, _NO_ANSWER) from None
     except WorkflowUpdateFailedError as failed:
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_ERRORS:
             if await _catching_up(case_number, cause):
-                raise _catching_up_error(case_number) from None
+                raise _busy(case_number, "is catching up after a restart") from None
             raise _REFUSAL_ERRORS[cause.type](cause.type, cause.message) from None
         raise
     except RPCError as error:
@@ -91,11 +91,14 @@ async def execute(*, client: Client, case_number: str, update: str, action: Acti
         raise await refusal_for_lost_update(handle, case_number) from None
 
 
-def _busy(case_number: str) -> Unavailable:
+_NO_ANSWER = "did not answer in time (its worker may be restarting)"
+
+
+def _busy(case_number: str, why: str) -> Unavailable:
     return Unavailable(
         "case_busy",
-        f"Case {case_number} did not answer in time (its worker may be restarting). Retry with the same "
-        "Idempotency-Key: an action is applied once however often it is sent.",
+        f"Case {case_number} {why}. Retry with the same Idempotency-Key: an action is applied once however "
+        "often it is sent.",
     )
 
 
@@ -113,14 +116,6 @@ async def _catching_up(case_number: str, refusal: ApplicationError) -> bool:
     return projected is not None and projected > refusal.details[0]
 
 
-def _catching_up_error(case_number: str) -> Unavailable:
-    return Unavailable(
-        "case_busy",
-        f"Case {case_number} is catching up after a restart; try again in a moment with the same "
-        "Idempotency-Key.",
-    )
-
-
 async def refusal_for_lost_update(handle: WorkflowHandle[Any, Any], case_number: str) -> DomainError:
     """What to tell the person when Temporal answers an Update 'not found' or 'not ready'. It says so of
     a workflow that has finished, and also of an Update whose workflow task was lost (a worker killed in
@@ -132,5 +127,5 @@ async def refusal_for_lost_update(handle: WorkflowHandle[Any, Any], case_number:
             return NotFound("case_not_found", f"No case {case_number}.")
         raise
     if described.status == WorkflowExecutionStatus.RUNNING:
-        return _busy(case_number)
+        return _busy(case_number, _NO_ANSWER)
     return Conflict("case_closed", f"Case {case_number} is closed; it takes no more actions.")

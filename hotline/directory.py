@@ -16,6 +16,7 @@ from hotline.auth import hash_password_off_loop
 from hotline.enums import DepartmentKind, DispatchMode, Level, Role
 from hotline.errors import Conflict, Invalid, NotFound
 from hotline.models import Category, Department, DispatchRule, District, Street, User
+from hotline.reference import TERRITORIAL_PLACEHOLDERS
 
 
 class StreetOut(BaseModel):
@@ -232,7 +233,7 @@ async def rules(*, session: AsyncSession, category: str | None) -> list[RuleOut]
 
 async def _check_departments(session: AsyncSession, rule: RuleIn) -> None:
     """Every department the rule names exists (placeholders stand for the case's own office): one query."""
-    named = [code for code in (rule.lead, *rule.assisting) if code not in ("@street", "@district")]
+    named = [code for code in (rule.lead, *rule.assisting) if code not in TERRITORIAL_PLACEHOLDERS]
     existing = set(
         (await session.execute(select(Department.code).where(col(Department.code).in_(named)))).scalars()
     )

@@ -18,6 +18,7 @@ from hotline.contracts import Route, RouteRequest
 from hotline.enums import DepartmentKind, DispatchMode, Level
 from hotline.errors import Invalid, NotFound
 from hotline.models import Category, Department, DispatchRule
+from hotline.reference import TERRITORIAL_PLACEHOLDERS
 
 DEFAULT_TIER = 7
 
@@ -73,15 +74,18 @@ async def _resolve(session: AsyncSession, codes: list[str], request: RouteReques
     """Each department code as it stands, or the territorial office a placeholder names for this place:
     one query for all of a route's departments."""
     wanted = {code: _identity(code, request) for code in codes}
-    matches = (
-        await session.execute(
-            select(Department)
-            .where(col(Department.active).is_(True))
-            .where(or_(*(_matching(identity) for identity in wanted.values())))
-            .order_by(col(Department.code))
+    found = (
+        (
+            await session.execute(
+                select(Department)
+                .where(col(Department.active).is_(True))
+                .where(or_(*(_matching(identity) for identity in wanted.values())))
+                .order_by(col(Department.code))
+            )
         )
-    ).scalars()
-    found = list(matches)
+        .scalars()
+        .all()
+    )
     resolved = {}
     for code, identity in wanted.items():
         department = next((d for d in found if _is(d, identity)), None)
@@ -97,7 +101,7 @@ def _identity(code: str, request: RouteRequest) -> dict[str, object]:
     """The columns that name the department a code stands for here."""
     if code == "@street" and request.street is not None:
         return {"kind": DepartmentKind.TERRITORIAL, "level": Level.STREET, "street_code": request.street}
-    if code in ("@street", "@district"):
+    if code in TERRITORIAL_PLACEHOLDERS:
         return {
             "kind": DepartmentKind.TERRITORIAL,
             "level": Level.DISTRICT,
